@@ -1,0 +1,339 @@
+//! Configuration: the per-location settings, the directive setters and the
+//! merge of inherited settings.
+//!
+//! Secret and exemption lists follow nginx's usual inheritance: a level that
+//! sets a list replaces the inherited one. Lists are shared between levels
+//! once merged, so a location costs a pointer, not a copy of the secrets.
+
+use core::ffi::{c_char, c_void};
+use core::ptr;
+use std::rc::Rc;
+
+use ngx::core::{Pool, NGX_CONF_ERROR, NGX_CONF_OK};
+use ngx::ffi::{
+    ngx_command_t, ngx_conf_t, ngx_regex_compile, ngx_regex_compile_t, ngx_regex_elt_t, ngx_str_t,
+    NGX_LOG_EMERG, NGX_LOG_WARN, NGX_MAX_CONF_ERRSTR, NGX_OK, NGX_REGEX_CASELESS,
+};
+use ngx::http::HttpModuleConfExt;
+use ngx::{ngx_conf_log_error, ngx_log_error};
+
+use crate::exempt::{parse_patterns, PathExemptions, Pattern};
+use crate::module::module;
+use crate::secret::{SecretSet, Strength};
+
+/// Settings shared by the whole `http` block.
+#[derive(Debug, Default)]
+pub struct MainConf {
+    /// Some level has `mattermost_preauth on`: the handlers are needed.
+    pub used: bool,
+}
+
+/// The exemptions in effect at one level.
+#[derive(Clone, Default)]
+pub struct Exemptions {
+    pub paths: PathExemptions,
+    /// Regular expressions compiled by nginx, in the layout that
+    /// `ngx_regex_exec_array` reads; they live as long as the configuration.
+    pub regexes: Vec<ngx_regex_elt_t>,
+}
+
+/// Where a directive stands in the configuration files.
+#[derive(Debug, Clone)]
+pub struct ConfSite {
+    file: String,
+    line: usize,
+}
+
+/// Settings of one `http`, `server` or `location` level.
+#[derive(Default)]
+pub struct LocConf {
+    enabled: Option<bool>,
+    enabled_at: Option<ConfSite>,
+    secrets: Option<Rc<SecretSet>>,
+    exemptions: Option<Rc<Exemptions>>,
+}
+
+impl LocConf {
+    pub fn enabled(&self) -> bool {
+        self.enabled == Some(true)
+    }
+
+    pub fn secrets(&self) -> Option<&SecretSet> {
+        self.secrets.as_deref()
+    }
+
+    pub fn exemptions(&self) -> Option<&Exemptions> {
+        self.exemptions.as_deref()
+    }
+}
+
+/// Why a merged level cannot be used.
+#[derive(Debug)]
+enum MergeError {
+    NoSecret(Option<ConfSite>),
+}
+
+impl LocConf {
+    fn merge_from(&mut self, prev: &Self) -> Result<(), MergeError> {
+        if self.enabled.is_none() {
+            self.enabled = prev.enabled;
+            self.enabled_at.clone_from(&prev.enabled_at);
+        }
+
+        if self.secrets.is_none() {
+            self.secrets.clone_from(&prev.secrets);
+        }
+
+        if self.exemptions.is_none() {
+            self.exemptions.clone_from(&prev.exemptions);
+        }
+
+        if self.enabled() && self.secrets().is_none_or(SecretSet::is_empty) {
+            return Err(MergeError::NoSecret(self.enabled_at.clone()));
+        }
+
+        Ok(())
+    }
+}
+
+pub unsafe extern "C" fn create_main_conf(cf: *mut ngx_conf_t) -> *mut c_void {
+    // SAFETY: nginx passes a valid configuration context
+    let pool = unsafe { Pool::from_ngx_pool((*cf).pool) };
+    pool.allocate(MainConf::default()).cast()
+}
+
+pub unsafe extern "C" fn create_loc_conf(cf: *mut ngx_conf_t) -> *mut c_void {
+    // SAFETY: nginx passes a valid configuration context
+    let pool = unsafe { Pool::from_ngx_pool((*cf).pool) };
+    pool.allocate(LocConf::default()).cast()
+}
+
+pub unsafe extern "C" fn merge_loc_conf(
+    cf: *mut ngx_conf_t,
+    prev: *mut c_void,
+    conf: *mut c_void,
+) -> *mut c_char {
+    // SAFETY: both are this module's location configurations
+    let (prev, conf) = unsafe { (&*prev.cast::<LocConf>(), &mut *conf.cast::<LocConf>()) };
+
+    match conf.merge_from(prev) {
+        Ok(()) => NGX_CONF_OK,
+        Err(MergeError::NoSecret(site)) => {
+            let site = site.map_or_else(String::new, |s| format!(" in {}:{}", s.file, s.line));
+            // SAFETY: nginx passes a valid configuration context
+            let log = unsafe { (*cf).log };
+            ngx_log_error!(
+                NGX_LOG_EMERG,
+                log,
+                "\"mattermost_preauth\" is on but no pre-authentication secret is set{site}"
+            );
+            NGX_CONF_ERROR
+        }
+    }
+}
+
+/// `mattermost_preauth on | off;`
+pub unsafe extern "C" fn set_preauth(
+    cf: *mut ngx_conf_t,
+    _cmd: *mut ngx_command_t,
+    conf: *mut c_void,
+) -> *mut c_char {
+    // SAFETY: nginx passes this module's location configuration
+    let conf = unsafe { &mut *conf.cast::<LocConf>() };
+    // SAFETY: nginx passes a valid configuration context
+    let (cfr, value) = unsafe { (&*cf, argument(cf, 1)) };
+
+    if conf.enabled.is_some() {
+        return c"is duplicate".as_ptr().cast_mut();
+    }
+
+    let enabled = match value {
+        b"on" => true,
+        b"off" => false,
+        _ => {
+            ngx_conf_log_error!(
+                NGX_LOG_EMERG,
+                cf,
+                "invalid value \"{}\" in \"mattermost_preauth\" directive, it must be \"on\" \
+                 or \"off\"",
+                value.escape_ascii()
+            );
+            return NGX_CONF_ERROR;
+        }
+    };
+
+    conf.enabled = Some(enabled);
+
+    if enabled {
+        conf.enabled_at = Some(site(cfr));
+
+        // SAFETY: the main configuration is this module's MainConf
+        if let Some(mut main) = unsafe { cfr.http_main_conf_unchecked::<MainConf>(module()) } {
+            // SAFETY: allocated by create_main_conf for this configuration
+            unsafe { main.as_mut().used = true };
+        }
+    }
+
+    NGX_CONF_OK
+}
+
+/// `mattermost_preauth_secret SECRET;`
+pub unsafe extern "C" fn set_secret(
+    cf: *mut ngx_conf_t,
+    _cmd: *mut ngx_command_t,
+    conf: *mut c_void,
+) -> *mut c_char {
+    // SAFETY: nginx passes this module's location configuration
+    let conf = unsafe { &mut *conf.cast::<LocConf>() };
+    // SAFETY: nginx passes a valid configuration context
+    let value = unsafe { argument(cf, 1) };
+
+    // merging starts after the whole block is read, so nothing shares this
+    // level's list yet and make_mut does not copy it
+    let secrets = Rc::make_mut(conf.secrets.get_or_insert_with(Default::default));
+
+    match secrets.add(value) {
+        Ok((_, Strength::Good)) => NGX_CONF_OK,
+        Ok((_, Strength::Short)) => {
+            ngx_conf_log_error!(
+                NGX_LOG_WARN,
+                cf,
+                "\"mattermost_preauth_secret\" has a secret shorter than {} bytes; generate a \
+                 longer one with \"openssl rand -base64 32\"",
+                crate::secret::RECOMMENDED_SECRET_LEN
+            );
+            NGX_CONF_OK
+        }
+        Err(err) => {
+            ngx_conf_log_error!(NGX_LOG_EMERG, cf, "\"mattermost_preauth_secret\" {err}");
+            NGX_CONF_ERROR
+        }
+    }
+}
+
+/// `mattermost_preauth_exempt PATTERN ...;`
+pub unsafe extern "C" fn set_exempt(
+    cf: *mut ngx_conf_t,
+    _cmd: *mut ngx_command_t,
+    conf: *mut c_void,
+) -> *mut c_char {
+    // SAFETY: nginx passes this module's location configuration
+    let conf = unsafe { &mut *conf.cast::<LocConf>() };
+    // SAFETY: nginx passes a valid configuration context
+    let args = unsafe { arguments(cf) };
+
+    let patterns = match parse_patterns(args.iter().skip(1).map(ngx_str_t::as_bytes)) {
+        Ok(patterns) => patterns,
+        Err(err) => {
+            ngx_conf_log_error!(NGX_LOG_EMERG, cf, "\"mattermost_preauth_exempt\" {err}");
+            return NGX_CONF_ERROR;
+        }
+    };
+
+    // as with secrets, nothing shares this level's list while it is read
+    let exemptions = Rc::make_mut(conf.exemptions.get_or_insert_with(Default::default));
+
+    for pattern in patterns {
+        match pattern {
+            Pattern::Exact(path) => exemptions.paths.add_exact(path),
+            Pattern::Prefix(path) => exemptions.paths.add_prefix(path),
+            Pattern::Regex { source, caseless } => {
+                // SAFETY: nginx passes a valid configuration context
+                match unsafe { compile_regex(cf, &source, caseless) } {
+                    Some(regex) => exemptions.regexes.push(regex),
+                    None => return NGX_CONF_ERROR,
+                }
+            }
+        }
+    }
+
+    NGX_CONF_OK
+}
+
+/// Compiles an exemption's regular expression with nginx's PCRE, logging
+/// the reason on failure.
+unsafe fn compile_regex(
+    cf: *mut ngx_conf_t,
+    source: &[u8],
+    caseless: bool,
+) -> Option<ngx_regex_elt_t> {
+    let mut errstr = [0u8; NGX_MAX_CONF_ERRSTR as usize];
+
+    // SAFETY: nginx passes a valid configuration context
+    let pool = unsafe { Pool::from_ngx_pool((*cf).pool) };
+    let name = pool.alloc_unaligned(source.len() + 1).cast::<u8>();
+    if name.is_null() {
+        return None;
+    }
+
+    // SAFETY: name has room for the source and its terminating zero
+    unsafe {
+        ptr::copy_nonoverlapping(source.as_ptr(), name, source.len());
+        *name.add(source.len()) = 0;
+    }
+
+    // SAFETY: all-zero is the documented initial state of this structure
+    let mut rc: ngx_regex_compile_t = unsafe { core::mem::zeroed() };
+    rc.pattern = ngx_str_t {
+        len: source.len(),
+        data: name,
+    };
+    rc.pool = pool.as_ptr();
+    rc.options = if caseless { NGX_REGEX_CASELESS as _ } else { 0 };
+    rc.err = ngx_str_t {
+        len: errstr.len(),
+        data: errstr.as_mut_ptr(),
+    };
+
+    // SAFETY: rc is fully initialised as ngx_regex_compile expects
+    if unsafe { ngx_regex_compile(&mut rc) } != NGX_OK as isize {
+        ngx_conf_log_error!(
+            NGX_LOG_EMERG,
+            cf,
+            "\"mattermost_preauth_exempt\" has an invalid regular expression \"{}\": {}",
+            source.escape_ascii(),
+            rc.err.as_bytes().escape_ascii()
+        );
+        return None;
+    }
+
+    Some(ngx_regex_elt_t {
+        regex: rc.regex,
+        name,
+    })
+}
+
+/// The arguments of the directive being read, its name first.
+unsafe fn arguments<'a>(cf: *mut ngx_conf_t) -> &'a [ngx_str_t] {
+    // SAFETY: while a directive is read, cf->args is an array of ngx_str_t
+    unsafe {
+        let args = &*(*cf).args;
+        if args.nelts == 0 || args.elts.is_null() {
+            return &[];
+        }
+        core::slice::from_raw_parts(args.elts.cast::<ngx_str_t>(), args.nelts)
+    }
+}
+
+/// One argument of the directive being read, or an empty slice.
+unsafe fn argument<'a>(cf: *mut ngx_conf_t, n: usize) -> &'a [u8] {
+    // SAFETY: as for arguments()
+    unsafe { arguments(cf) }
+        .get(n)
+        .map_or(&[], ngx_str_t::as_bytes)
+}
+
+/// The file and line of the directive being read.
+fn site(cf: &ngx_conf_t) -> ConfSite {
+    // SAFETY: while a file is read, conf_file points to it
+    match unsafe { cf.conf_file.as_ref() } {
+        Some(file) => ConfSite {
+            file: String::from_utf8_lossy(file.file.name.as_bytes()).into_owned(),
+            line: file.line,
+        },
+        None => ConfSite {
+            file: String::from("(command line)"),
+            line: 0,
+        },
+    }
+}

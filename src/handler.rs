@@ -1,0 +1,386 @@
+//! Request-time glue: the access-phase check, and the bookkeeping that puts
+//! the reject headers on the refusal's 403 and nowhere else.
+//!
+//! A refusal is recorded in a small per-request state found through the
+//! request pool's cleanup list, because nginx clears module contexts on an
+//! internal redirect and `error_page` must still serve the refusal with its
+//! headers. The header filter adds them to a 403 of the main request whose
+//! state says it was refused. Under `satisfy any` another access module may
+//! still allow the request; the pre-content handler then sees the refusal
+//! in the module context (not cleared yet, as no redirect happened) and
+//! withdraws it, so a later 403 from the upstream does not get the headers.
+//!
+//! An allowed request touches neither the pool nor the regular expressions.
+
+use core::ffi::c_void;
+use core::{mem, ptr, slice};
+
+use ngx::ffi::{
+    ngx_array_push, ngx_array_t, ngx_conf_t, ngx_http_core_main_conf_t, ngx_http_handler_pt,
+    ngx_http_output_header_filter_pt, ngx_http_phases_NGX_HTTP_ACCESS_PHASE,
+    ngx_http_phases_NGX_HTTP_PRECONTENT_PHASE, ngx_http_request_t, ngx_http_top_header_filter,
+    ngx_int_t, ngx_list_part_t, ngx_list_push, ngx_list_t, ngx_pool_cleanup_add, ngx_regex_elt_t,
+    ngx_regex_exec_array, ngx_str_t, ngx_table_elt_t, ngx_uint_t, NGX_DECLINED, NGX_ERROR,
+    NGX_HTTP_FORBIDDEN, NGX_HTTP_INTERNAL_SERVER_ERROR, NGX_LOG_ERR, NGX_OK,
+};
+use ngx::http::{HttpModuleConfExt, HttpModuleMainConf, NgxHttpCoreModule};
+use ngx::ngx_log_error;
+
+use crate::conf::{LocConf, MainConf};
+use crate::module::module;
+use crate::verdict::{verify, Presented, Refusal, HEADER_HASH, HEADER_LOWCASE};
+
+/// The next header filter in nginx's chain.
+static mut NEXT_HEADER_FILTER: ngx_http_output_header_filter_pt = None;
+
+/// What the request's refusal left for the header filter.
+struct RefusalState {
+    /// The latest access check refused the request and nothing allowed it
+    /// afterwards.
+    refused: bool,
+}
+
+/// Registers the access and pre-content handlers and the header filter,
+/// when some level of the configuration turns the check on.
+pub unsafe fn install(cf: *mut ngx_conf_t) -> ngx_int_t {
+    // SAFETY: nginx passes a valid configuration context
+    let cf = unsafe { &mut *cf };
+
+    // SAFETY: the main configuration is this module's MainConf
+    let used = unsafe { cf.http_main_conf_unchecked::<MainConf>(module()) }
+        // SAFETY: allocated by create_main_conf for this configuration
+        .is_some_and(|main| unsafe { main.as_ref().used });
+    if !used {
+        return NGX_OK as ngx_int_t;
+    }
+
+    let Some(cmcf) = NgxHttpCoreModule::main_conf_mut(cf) else {
+        return NGX_ERROR as ngx_int_t;
+    };
+
+    // SAFETY: cmcf is the http core module's main configuration
+    let pushed = unsafe {
+        push_phase_handler(cmcf, ngx_http_phases_NGX_HTTP_ACCESS_PHASE, access_handler)
+            && push_phase_handler(cmcf, ngx_http_phases_NGX_HTTP_PRECONTENT_PHASE, precontent)
+    };
+    if !pushed {
+        return NGX_ERROR as ngx_int_t;
+    }
+
+    // SAFETY: filters are chained while the configuration is read, on one
+    // thread, as every nginx filter module does
+    unsafe {
+        NEXT_HEADER_FILTER = ngx_http_top_header_filter;
+        ngx_http_top_header_filter = Some(header_filter);
+    }
+
+    NGX_OK as ngx_int_t
+}
+
+unsafe fn push_phase_handler(
+    cmcf: &mut ngx_http_core_main_conf_t,
+    phase: u32,
+    handler: unsafe extern "C" fn(*mut ngx_http_request_t) -> ngx_int_t,
+) -> bool {
+    let Some(phase) = cmcf.phases.get_mut(phase as usize) else {
+        return false;
+    };
+
+    // SAFETY: the phase's handlers array holds ngx_http_handler_pt values
+    let h = unsafe { ngx_array_push(&mut phase.handlers) }.cast::<ngx_http_handler_pt>();
+    if h.is_null() {
+        return false;
+    }
+
+    // SAFETY: h points to a fresh element of the array
+    unsafe { h.write(Some(handler)) };
+    true
+}
+
+/// The access-phase check.
+unsafe extern "C" fn access_handler(r: *mut ngx_http_request_t) -> ngx_int_t {
+    // SAFETY: nginx passes a valid request
+    let r = unsafe { &mut *r };
+
+    let Some(conf) = location_conf(r) else {
+        return NGX_DECLINED as ngx_int_t;
+    };
+    if !conf.enabled() {
+        return NGX_DECLINED as ngx_int_t;
+    }
+
+    let presented = Presented::from_values(SecretHeaders::new(&r.headers_in.headers));
+
+    // a level that is on always has secrets: the configuration check
+    // refuses anything else, and an empty set would refuse every request
+    let reason = match conf.secrets().map(|secrets| verify(presented, secrets)) {
+        Some(Ok(_)) => return NGX_OK as ngx_int_t,
+        Some(Err(reason)) => reason,
+        None => Refusal::Invalid,
+    };
+
+    if is_exempt(conf, r) {
+        return NGX_DECLINED as ngx_int_t;
+    }
+
+    refuse(r, reason)
+}
+
+/// Records and logs a refusal; the header filter adds the reject headers.
+fn refuse(r: &mut ngx_http_request_t, reason: Refusal) -> ngx_int_t {
+    // SAFETY: a request's connection and its log live as long as the request
+    let log = unsafe { (*r.connection).log };
+    ngx_log_error!(NGX_LOG_ERR, log, "{}", reason.message());
+
+    let Some(state) = refusal_state(r, true) else {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR as ngx_int_t;
+    };
+
+    // SAFETY: the state lives in the request pool, as long as the request
+    unsafe { (*state).refused = true };
+
+    set_ctx(r, state.cast());
+
+    NGX_HTTP_FORBIDDEN as ngx_int_t
+}
+
+/// Reached only by requests that passed the access phase: a refusal still
+/// in the module context was overruled under `satisfy any`.
+unsafe extern "C" fn precontent(r: *mut ngx_http_request_t) -> ngx_int_t {
+    // SAFETY: nginx passes a valid request
+    let r = unsafe { &mut *r };
+
+    let state = ctx(r).cast::<RefusalState>();
+    if !state.is_null() {
+        // SAFETY: the context is only ever set to a state in the request pool
+        unsafe { (*state).refused = false };
+        set_ctx(r, ptr::null_mut());
+    }
+
+    NGX_DECLINED as ngx_int_t
+}
+
+/// Adds the reject headers to the 403 that a refusal produced.
+unsafe extern "C" fn header_filter(r: *mut ngx_http_request_t) -> ngx_int_t {
+    // SAFETY: nginx passes a valid request
+    let req = unsafe { &mut *r };
+
+    if req.headers_out.status == NGX_HTTP_FORBIDDEN as ngx_uint_t && ptr::eq(req.main, r) {
+        if let Some(state) = refusal_state(req, false) {
+            // SAFETY: the state lives in the request pool
+            let state = unsafe { &mut *state };
+            if state.refused {
+                state.refused = false;
+                if !set_reject_headers(req) {
+                    return NGX_ERROR as ngx_int_t;
+                }
+            }
+        }
+    }
+
+    // SAFETY: the chain was set up in install() before any request
+    match unsafe { NEXT_HEADER_FILTER } {
+        // SAFETY: the next filter takes the same request
+        Some(next) => unsafe { next(r) },
+        None => NGX_ERROR as ngx_int_t,
+    }
+}
+
+fn location_conf(r: &ngx_http_request_t) -> Option<&'static LocConf> {
+    // SAFETY: loc_conf has an entry for every http module, and ours holds a
+    // LocConf allocated by create_loc_conf in the cycle's pool, which
+    // outlives every request
+    unsafe {
+        (*r.loc_conf.add(module().ctx_index))
+            .cast::<LocConf>()
+            .as_ref()
+    }
+}
+
+fn ctx(r: &ngx_http_request_t) -> *mut c_void {
+    // SAFETY: r->ctx has an entry for every http module
+    unsafe { *r.ctx.add(module().ctx_index) }
+}
+
+fn set_ctx(r: &mut ngx_http_request_t, value: *mut c_void) {
+    // SAFETY: r->ctx has an entry for every http module
+    unsafe { *r.ctx.add(module().ctx_index) = value };
+}
+
+/// Whether the normalized URI is exempt; called only for requests that
+/// would otherwise be refused.
+fn is_exempt(conf: &LocConf, r: &mut ngx_http_request_t) -> bool {
+    let Some(exemptions) = conf.exemptions() else {
+        return false;
+    };
+
+    if exemptions.paths.matches(r.uri.as_bytes()) {
+        return true;
+    }
+
+    if exemptions.regexes.is_empty() {
+        return false;
+    }
+
+    // a read-only view of the compiled expressions, as nginx's array type
+    let mut array = ngx_array_t {
+        elts: exemptions.regexes.as_ptr().cast_mut().cast(),
+        nelts: exemptions.regexes.len(),
+        size: mem::size_of::<ngx_regex_elt_t>(),
+        nalloc: exemptions.regexes.len(),
+        pool: ptr::null_mut(),
+    };
+
+    // SAFETY: the array and the URI are valid for the call; nginx logs a
+    // matching failure itself, and anything but a match is not exempt
+    let rc = unsafe { ngx_regex_exec_array(&mut array, &mut r.uri, (*r.connection).log) };
+    rc == NGX_OK as ngx_int_t
+}
+
+/// Marks the cleanup entry that carries a request's refusal state. It has
+/// nothing to release; its address is the tag the state is found by.
+#[inline(never)]
+unsafe extern "C" fn refusal_state_tag(_data: *mut c_void) {}
+
+/// Finds the request's refusal state in its pool, creating it if asked.
+/// The pool, unlike the module context, survives internal redirects.
+fn refusal_state(r: &ngx_http_request_t, create: bool) -> Option<*mut RefusalState> {
+    let tag = refusal_state_tag as unsafe extern "C" fn(*mut c_void) as usize;
+
+    // SAFETY: the request pool and its cleanup list are valid
+    let mut c = unsafe { (*r.pool).cleanup };
+    while !c.is_null() {
+        // SAFETY: c is an entry of the list
+        let entry = unsafe { &*c };
+        if entry.handler.map(|h| h as usize) == Some(tag) {
+            return Some(entry.data.cast());
+        }
+        c = entry.next;
+    }
+
+    if !create {
+        return None;
+    }
+
+    // SAFETY: the pool is valid; the entry's data is sized for the state
+    unsafe {
+        let c = ngx_pool_cleanup_add(r.pool, mem::size_of::<RefusalState>());
+        if c.is_null() {
+            return None;
+        }
+        let state = (*c).data.cast::<RefusalState>();
+        state.write(RefusalState { refused: false });
+        (*c).handler = Some(refusal_state_tag);
+        Some(state)
+    }
+}
+
+/// The values of every request header named like the secret header, in
+/// any letter case; `X_Mattermost_Preauth_Secret` is another name.
+struct SecretHeaders<'a> {
+    part: Option<&'a ngx_list_part_t>,
+    index: usize,
+}
+
+impl<'a> SecretHeaders<'a> {
+    fn new(list: &'a ngx_list_t) -> Self {
+        Self {
+            part: Some(&list.part),
+            index: 0,
+        }
+    }
+}
+
+impl<'a> Iterator for SecretHeaders<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let part = self.part?;
+
+            if self.index >= part.nelts {
+                // SAFETY: next is null or another part of the same list
+                self.part = unsafe { part.next.as_ref() };
+                self.index = 0;
+                continue;
+            }
+
+            // SAFETY: a part holds nelts table elements
+            let headers =
+                unsafe { slice::from_raw_parts(part.elts.cast::<ngx_table_elt_t>(), part.nelts) };
+            let h = headers.get(self.index)?;
+            self.index += 1;
+
+            if h.hash == HEADER_HASH
+                && h.key.len == HEADER_LOWCASE.len()
+                && !h.lowcase_key.is_null()
+                // SAFETY: lowcase_key has key.len bytes
+                && unsafe { slice::from_raw_parts(h.lowcase_key, h.key.len) } == HEADER_LOWCASE
+            {
+                return Some(h.value.as_bytes());
+            }
+        }
+    }
+}
+
+/// Puts `X-Reject-Reason: pre-auth` and `Cache-Control: no-store` on the
+/// response, replacing any earlier value of either.
+fn set_reject_headers(r: &mut ngx_http_request_t) -> bool {
+    let list = &mut r.headers_out.headers;
+
+    remove_header(list, b"x-reject-reason");
+    remove_header(list, b"cache-control");
+
+    add_header(list, "X-Reject-Reason", "x-reject-reason", "pre-auth")
+        && add_header(list, "Cache-Control", "cache-control", "no-store")
+}
+
+fn remove_header(list: &mut ngx_list_t, lowcase: &[u8]) {
+    let mut part: *mut ngx_list_part_t = &mut list.part;
+
+    while !part.is_null() {
+        // SAFETY: part is a part of the list holding nelts table elements
+        let headers = unsafe {
+            slice::from_raw_parts_mut((*part).elts.cast::<ngx_table_elt_t>(), (*part).nelts)
+        };
+        for h in headers {
+            if h.hash != 0 && h.key.as_bytes().eq_ignore_ascii_case(lowcase) {
+                h.hash = 0;
+            }
+        }
+        // SAFETY: as above
+        part = unsafe { (*part).next };
+    }
+}
+
+fn add_header(
+    list: &mut ngx_list_t,
+    key: &'static str,
+    lowcase: &'static str,
+    value: &'static str,
+) -> bool {
+    // SAFETY: the list holds ngx_table_elt_t values
+    let h = unsafe { ngx_list_push(list) }.cast::<ngx_table_elt_t>();
+    if h.is_null() {
+        return false;
+    }
+
+    // SAFETY: h is a fresh element; zeroing it first clears the fields that
+    // only some nginx versions have; the strings are static
+    unsafe {
+        ptr::write_bytes(h, 0, 1);
+        (*h).hash = 1;
+        (*h).key = static_str(key);
+        (*h).value = static_str(value);
+        (*h).lowcase_key = lowcase.as_ptr().cast_mut();
+    }
+
+    true
+}
+
+fn static_str(s: &'static str) -> ngx_str_t {
+    ngx_str_t {
+        len: s.len(),
+        data: s.as_ptr().cast_mut(),
+    }
+}

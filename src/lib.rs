@@ -1,0 +1,33 @@
+//! NGINX module that enforces the Mattermost pre-authentication secret.
+//!
+//! Mattermost's desktop and mobile apps send the secret in every request as
+//! the header `X-Mattermost-Preauth-Secret`. This module checks it in the
+//! access phase, in constant time, and refuses a request without the right
+//! secret with 403, `X-Reject-Reason: pre-auth` and `Cache-Control: no-store`
+//! unless its URI is exempt:
+//!
+//! ```nginx
+//! load_module modules/ngx_http_mattermost_preauth_module.so;
+//!
+//! http {
+//!     mattermost_preauth on;
+//!     mattermost_preauth_secret "...";
+//!     mattermost_preauth_exempt /api/v4/notifications/ack;
+//! }
+//! ```
+//!
+//! The decision logic lives in plain Rust (`secret`, `exempt`, `verdict`)
+//! and is tested by `cargo test` without nginx; `conf` and `handler` only
+//! translate between it and nginx, and are left out of the unit tests,
+//! which have no nginx to link against.
+
+pub mod exempt;
+pub mod secret;
+pub mod verdict;
+
+#[cfg(not(test))]
+mod conf;
+#[cfg(not(test))]
+mod handler;
+#[cfg(not(test))]
+mod module;
