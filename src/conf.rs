@@ -290,9 +290,8 @@ unsafe fn compile_regex(
         ngx_conf_log_error!(
             NGX_LOG_EMERG,
             cf,
-            "\"mattermost_preauth_exempt\" has an invalid regular expression \"{}\": {}",
-            source.escape_ascii(),
-            rc.err.as_bytes().escape_ascii()
+            "\"mattermost_preauth_exempt\" has an invalid regular expression: {}",
+            String::from_utf8_lossy(rc.err.as_bytes())
         );
         return None;
     }
