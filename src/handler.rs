@@ -4,13 +4,16 @@
 //! A refusal is recorded in a small per-request state found through the
 //! request pool's cleanup list, because nginx clears module contexts on an
 //! internal redirect and `error_page` must still serve the refusal with its
-//! headers. The header filter adds them to a 403 of the main request whose
-//! state says it was refused. Under `satisfy any` another access module may
-//! still allow the request; the pre-content handler then sees the refusal
-//! in the module context (not cleared yet, as no redirect happened) and
-//! withdraws it, so a later 403 from the upstream does not get the headers.
+//! headers. Under `satisfy any` another access module may still allow the
+//! request; the pre-content handler then sees the refusal in the module
+//! context (not cleared yet, as no redirect happened) and withdraws it.
 //!
-//! An allowed request touches neither the pool nor the regular expressions.
+//! So a refusal is final only once the response starts: the header filter
+//! logs it then, and puts the reject headers on it if it is a 403. A request
+//! that another module allowed is neither logged as refused nor given the
+//! headers, even if the upstream answers 403.
+//!
+//! An allowed request allocates nothing and runs no regular expression.
 
 use core::ffi::c_void;
 use core::{mem, ptr, slice};
@@ -38,6 +41,7 @@ struct RefusalState {
     /// The latest access check refused the request and nothing allowed it
     /// afterwards.
     refused: bool,
+    reason: Refusal,
 }
 
 /// Registers the access and pre-content handlers and the header filter,
@@ -126,18 +130,15 @@ unsafe extern "C" fn access_handler(r: *mut ngx_http_request_t) -> ngx_int_t {
     refuse(r, reason)
 }
 
-/// Records and logs a refusal; the header filter adds the reject headers.
+/// Records a refusal for the header filter, which logs it and adds the
+/// reject headers once nothing can overrule it.
 fn refuse(r: &mut ngx_http_request_t, reason: Refusal) -> ngx_int_t {
-    // SAFETY: a request's connection and its log live as long as the request
-    let log = unsafe { (*r.connection).log };
-    ngx_log_error!(NGX_LOG_ERR, log, "{}", reason.message());
-
     let Some(state) = refusal_state(r, true) else {
         return NGX_HTTP_INTERNAL_SERVER_ERROR as ngx_int_t;
     };
 
     // SAFETY: the state lives in the request pool, as long as the request
-    unsafe { (*state).refused = true };
+    unsafe { state.write(RefusalState { refused: true, reason }) };
 
     set_ctx(r, state.cast());
 
@@ -160,18 +161,24 @@ unsafe extern "C" fn precontent(r: *mut ngx_http_request_t) -> ngx_int_t {
     NGX_DECLINED as ngx_int_t
 }
 
-/// Adds the reject headers to the 403 that a refusal produced.
+/// Logs a refusal that stood, and adds the reject headers to its 403.
 unsafe extern "C" fn header_filter(r: *mut ngx_http_request_t) -> ngx_int_t {
     // SAFETY: nginx passes a valid request
     let req = unsafe { &mut *r };
 
-    if req.headers_out.status == NGX_HTTP_FORBIDDEN as ngx_uint_t && ptr::eq(req.main, r) {
-        if let Some(state) = refusal_state(req, false) {
-            // SAFETY: the state lives in the request pool
-            let state = unsafe { &mut *state };
+    if ptr::eq(req.main, r) {
+        // SAFETY: the state lives in the request pool
+        if let Some(state) = refusal_state(req, false).map(|s| unsafe { &mut *s }) {
             if state.refused {
                 state.refused = false;
-                if !set_reject_headers(req) {
+
+                // SAFETY: a request's connection and its log outlive it
+                let log = unsafe { (*req.connection).log };
+                ngx_log_error!(NGX_LOG_ERR, log, "{}", state.reason.message());
+
+                if req.headers_out.status == NGX_HTTP_FORBIDDEN as ngx_uint_t
+                    && !set_reject_headers(req)
+                {
                     return NGX_ERROR as ngx_int_t;
                 }
             }
@@ -269,7 +276,10 @@ fn refusal_state(r: &ngx_http_request_t, create: bool) -> Option<*mut RefusalSta
             return None;
         }
         let state = (*c).data.cast::<RefusalState>();
-        state.write(RefusalState { refused: false });
+        state.write(RefusalState {
+            refused: false,
+            reason: Refusal::Missing,
+        });
         (*c).handler = Some(refusal_state_tag);
         Some(state)
     }
