@@ -138,7 +138,12 @@ fn refuse(r: &mut ngx_http_request_t, reason: Refusal) -> ngx_int_t {
     };
 
     // SAFETY: the state lives in the request pool, as long as the request
-    unsafe { state.write(RefusalState { refused: true, reason }) };
+    unsafe {
+        state.write(RefusalState {
+            refused: true,
+            reason,
+        })
+    };
 
     set_ctx(r, state.cast());
 

@@ -21,6 +21,17 @@
 //! translate between it and nginx, and are left out of the unit tests,
 //! which have no nginx to link against.
 
+// a panic in a worker would take it down with every connection it serves
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
 pub mod exempt;
 pub mod secret;
 pub mod verdict;

@@ -12,10 +12,10 @@ pub const HEADER_HASH: usize = header_hash(HEADER_LOWCASE);
 
 const fn header_hash(name: &[u8]) -> usize {
     let mut hash = 0usize;
-    let mut i = 0;
-    while i < name.len() {
-        hash = hash.wrapping_mul(31).wrapping_add(name[i] as usize);
-        i += 1;
+    let mut rest = name;
+    while let [c, tail @ ..] = rest {
+        hash = hash.wrapping_mul(31).wrapping_add(*c as usize);
+        rest = tail;
     }
     hash
 }
