@@ -10,7 +10,7 @@ MODULE=ngx_http_mattermost_preauth_module
 
 # Debian/Ubuntu packages needed to build the module and the vendored nginx
 BUILD_PACKAGES=(libclang-dev libpcre2-dev zlib1g-dev libssl-dev make gcc
-    pkg-config curl perl)
+    binutils pkg-config curl perl)
 
 # packages needed to build for, and test against, the distribution's nginx
 SYSTEM_PACKAGES=(nginx nginx-dev)
@@ -176,4 +176,8 @@ EOF
     fi
 
     rm -rf "$dir"
+
+    # nginx's own build system links against the module's symbol by name
+    nm -D --defined-only "$module" | grep -qw "$MODULE" \
+        || die "$module does not export the symbol $MODULE"
 }

@@ -60,8 +60,8 @@ static NGX_HTTP_MATTERMOST_PREAUTH_MODULE_CTX: ngx_http_module_t = ngx_http_modu
 ngx::ngx_modules!(ngx_http_mattermost_preauth_module);
 
 #[used]
+#[no_mangle]
 #[allow(non_upper_case_globals)]
-#[cfg_attr(not(feature = "export-modules"), no_mangle)]
 pub static mut ngx_http_mattermost_preauth_module: ngx_module_t = ngx_module_t {
     ctx: ptr::addr_of!(NGX_HTTP_MATTERMOST_PREAUTH_MODULE_CTX) as *mut c_void,
     commands: unsafe { ptr::addr_of_mut!(NGX_HTTP_MATTERMOST_PREAUTH_COMMANDS[0]) },
