@@ -7,6 +7,9 @@
 //! headers. Under `satisfy any` another access module may still allow the
 //! request; the pre-content handler then sees the refusal in the module
 //! context (not cleared yet, as no redirect happened) and withdraws it.
+//! A refusal found still pending after a redirect was not overruled: it
+//! ended its location's access phase and is what the error page answers,
+//! so it stands whatever a check in the error page's location decides.
 //!
 //! So a refusal is final only once the response starts: the header filter
 //! logs it then, and puts the reject headers on it if it is a 403. A request
@@ -41,14 +44,28 @@ struct RefusalState {
     /// The latest access check refused the request and nothing allowed it
     /// afterwards.
     refused: bool,
+    /// An earlier refusal ended the access phase of its location.
+    stood: bool,
+    /// The reason of the refusal that stood, or else of the latest one.
     reason: Refusal,
 }
 
-/// Registers the access and pre-content handlers and the header filter,
-/// when some level of the configuration turns the check on.
+/// Chains the header filter, and registers the access and pre-content
+/// handlers when some level of the configuration turns the check on.
 pub unsafe fn install(cf: *mut ngx_conf_t) -> ngx_int_t {
     // SAFETY: nginx passes a valid configuration context
     let cf = unsafe { &mut *cf };
+
+    // the filter chain is process-wide and rebuilt by every configuration
+    // that is read, also one that fails later and leaves the running one
+    // in place: chain the filter always, or workers started after such a
+    // failure would send refusals without their headers
+    // SAFETY: filters are chained while the configuration is read, on one
+    // thread, as every nginx filter module does
+    unsafe {
+        NEXT_HEADER_FILTER = ngx_http_top_header_filter;
+        ngx_http_top_header_filter = Some(header_filter);
+    }
 
     // SAFETY: the main configuration is this module's MainConf
     let used = unsafe { cf.http_main_conf_unchecked::<MainConf>(module()) }
@@ -69,13 +86,6 @@ pub unsafe fn install(cf: *mut ngx_conf_t) -> ngx_int_t {
     };
     if !pushed {
         return NGX_ERROR as ngx_int_t;
-    }
-
-    // SAFETY: filters are chained while the configuration is read, on one
-    // thread, as every nginx filter module does
-    unsafe {
-        NEXT_HEADER_FILTER = ngx_http_top_header_filter;
-        ngx_http_top_header_filter = Some(header_filter);
     }
 
     NGX_OK as ngx_int_t
@@ -138,14 +148,19 @@ fn refuse(r: &mut ngx_http_request_t, reason: Refusal) -> ngx_int_t {
     };
 
     // SAFETY: the state lives in the request pool, as long as the request
-    unsafe {
-        state.write(RefusalState {
-            refused: true,
-            reason,
-        })
-    };
+    let state = unsafe { &mut *state };
 
-    set_ctx(r, state.cast());
+    // still pending with the context gone: a redirect followed the refusal
+    if state.refused && ctx(r).is_null() {
+        state.stood = true;
+    }
+
+    if !state.stood {
+        state.reason = reason;
+    }
+    state.refused = true;
+
+    set_ctx(r, ptr::from_mut(state).cast());
 
     NGX_HTTP_FORBIDDEN as ngx_int_t
 }
@@ -174,12 +189,11 @@ unsafe extern "C" fn header_filter(r: *mut ngx_http_request_t) -> ngx_int_t {
     if ptr::eq(req.main, r) {
         // SAFETY: the state lives in the request pool
         if let Some(state) = refusal_state(req, false).map(|s| unsafe { &mut *s }) {
-            if state.refused {
+            if state.refused || state.stood {
                 state.refused = false;
+                state.stood = false;
 
-                // SAFETY: a request's connection and its log outlive it
-                let log = unsafe { (*req.connection).log };
-                ngx_log_error!(NGX_LOG_ERR, log, "{}", state.reason.message());
+                log_refusal(req, state.reason);
 
                 if req.headers_out.status == NGX_HTTP_FORBIDDEN as ngx_uint_t
                     && !set_reject_headers(req)
@@ -196,6 +210,18 @@ unsafe extern "C" fn header_filter(r: *mut ngx_http_request_t) -> ngx_int_t {
         Some(next) => unsafe { next(r) },
         None => NGX_ERROR as ngx_int_t,
     }
+}
+
+/// Logs why a request was refused, with nginx's client and request context
+/// but without the action of the moment ("while sending response to
+/// client"), so that the line reads the same whenever it is written.
+fn log_refusal(r: &ngx_http_request_t, reason: Refusal) {
+    // SAFETY: a request's connection and its log outlive the request
+    let log = unsafe { &mut *(*r.connection).log };
+
+    let action = mem::replace(&mut log.action, ptr::null_mut());
+    ngx_log_error!(NGX_LOG_ERR, ptr::from_mut(log), "{}", reason.message());
+    log.action = action;
 }
 
 fn location_conf(r: &ngx_http_request_t) -> Option<&'static LocConf> {
@@ -283,6 +309,7 @@ fn refusal_state(r: &ngx_http_request_t, create: bool) -> Option<*mut RefusalSta
         let state = (*c).data.cast::<RefusalState>();
         state.write(RefusalState {
             refused: false,
+            stood: false,
             reason: Refusal::Missing,
         });
         (*c).handler = Some(refusal_state_tag);

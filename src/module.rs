@@ -54,10 +54,39 @@ static NGX_HTTP_MATTERMOST_PREAUTH_MODULE_CTX: ngx_http_module_t = ngx_http_modu
     merge_loc_conf: Some(conf::merge_loc_conf),
 };
 
-// the exports table that a dynamic module built outside of nginx's own
-// build system needs
+// The exports that nginx reads from a dynamic module built outside of its
+// own build system: the modules, their names, and where to put them in the
+// module list. Placed before the headers filter, the module's header filter
+// runs after `add_header`, so the refusal's two headers replace any that
+// `add_header ... always` set.
 #[cfg(feature = "export-modules")]
-ngx::ngx_modules!(ngx_http_mattermost_preauth_module);
+mod exports {
+    use core::ffi::c_char;
+    use core::ptr;
+
+    use ngx::ffi::ngx_module_t;
+
+    const NAME: &core::ffi::CStr = c"ngx_http_mattermost_preauth_module";
+
+    #[no_mangle]
+    #[allow(non_upper_case_globals)]
+    pub static mut ngx_modules: [*const ngx_module_t; 2] = [
+        ptr::addr_of!(super::ngx_http_mattermost_preauth_module),
+        ptr::null(),
+    ];
+
+    #[no_mangle]
+    #[allow(non_upper_case_globals)]
+    pub static mut ngx_module_names: [*const c_char; 2] = [NAME.as_ptr(), ptr::null()];
+
+    #[no_mangle]
+    #[allow(non_upper_case_globals)]
+    pub static mut ngx_module_order: [*const c_char; 3] = [
+        NAME.as_ptr(),
+        c"ngx_http_headers_filter_module".as_ptr(),
+        ptr::null(),
+    ];
+}
 
 #[used]
 #[no_mangle]

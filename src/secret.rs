@@ -32,6 +32,7 @@ pub enum SecretError {
     ControlCharacter,
     SurroundingBlanks,
     Placeholder,
+    Variable,
     TooLong,
     Duplicate,
 }
@@ -44,12 +45,16 @@ impl fmt::Display for SecretError {
                 "has a secret with a control character, which a header value cannot carry",
             ),
             Self::SurroundingBlanks => f.write_str(
-                "has a secret with leading or trailing blanks, which nginx strips from \
-                 header values",
+                "has a secret with leading or trailing blanks, which a header value does \
+                 not carry reliably",
             ),
             Self::Placeholder => f.write_str(
                 "has the placeholder secret from Mattermost's documentation; generate a \
                  secret with \"openssl rand -base64 32\"",
+            ),
+            Self::Variable => f.write_str(
+                "has a secret that starts like a variable; variables are not expanded \
+                 here, so the secret would be that text as written",
             ),
             Self::TooLong => write!(f, "has a secret longer than {MAX_SECRET_LEN} bytes"),
             Self::Duplicate => f.write_str("has a secret that is already listed"),
@@ -88,6 +93,13 @@ pub fn check_secret(secret: &[u8]) -> Result<Strength, SecretError> {
 
     if PLACEHOLDERS.contains(&secret) {
         return Err(SecretError::Placeholder);
+    }
+
+    // "$name" or "${name}" is what a variable looks like in nginx
+    if let [b'$', c, ..] = secret {
+        if c.is_ascii_alphabetic() || matches!(c, b'_' | b'{') {
+            return Err(SecretError::Variable);
+        }
     }
 
     if secret.len() < RECOMMENDED_SECRET_LEN {
@@ -260,6 +272,24 @@ mod tests {
             Err(SecretError::TooLong)
         );
         assert_eq!(check_secret(&[b'a'; MAX_SECRET_LEN]), Ok(Strength::Good));
+    }
+
+    #[test]
+    fn rejects_what_looks_like_a_variable() {
+        assert_eq!(
+            check_secret(b"$mattermost_secret"),
+            Err(SecretError::Variable)
+        );
+        assert_eq!(
+            check_secret(b"${secret}-suffix"),
+            Err(SecretError::Variable)
+        );
+        assert_eq!(
+            check_secret(b"$_underscored_name"),
+            Err(SecretError::Variable)
+        );
+        assert_eq!(check_secret(b"$1abcdefghijklmnop"), Ok(Strength::Good));
+        assert_eq!(check_secret(b"abcdefgh$ijklmnop"), Ok(Strength::Good));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use Preauth::Nginx;
 select STDERR; $| = 1;
 select STDOUT; $| = 1;
 
-my $t = Preauth::Nginx->new()->plan(38);
+my $t = Preauth::Nginx->new()->plan(39);
 my $file = qr/ in \Q${\ $t->config_file()}\E:/;
 my $out;
 
@@ -171,6 +171,12 @@ $out = check(<<'EOF');
 EOF
 like($out, error('"mattermost_preauth_secret" has the placeholder secret'
 	. ' from Mattermost\'s documentation'), 'placeholder secret');
+
+$out = check(<<'EOF');
+		mattermost_preauth_secret "$mattermost_preauth_secret_value";  # error
+EOF
+like($out, error('"mattermost_preauth_secret" has a secret that starts like'
+	. ' a variable'), 'secret looking like a variable');
 
 $out = check(<<'EOF');
 		mattermost_preauth_secret your-secure-auth-secret-here;  # error
