@@ -90,6 +90,35 @@ http {
 			root %%TESTDIR%%;
 		}
 
+		location /inherited/ {
+			mattermost_preauth on;
+			error_page 403 /inherited/errors/refused.html;
+
+			location /inherited/app/ {
+				proxy_pass http://127.0.0.1:%%PORT_2%%;
+			}
+
+			location /inherited/errors/ {
+				satisfy any;
+				allow all;
+				root %%TESTDIR%%;
+			}
+		}
+
+		location /local-page/ {
+			mattermost_preauth on;
+			error_page 403 /local-errors/refused.html;
+			proxy_pass http://127.0.0.1:%%PORT_2%%;
+		}
+
+		location /local-errors/ {
+			mattermost_preauth on;
+			satisfy any;
+			allow 127.0.0.1;
+			deny all;
+			root %%TESTDIR%%;
+		}
+
 		location /files/ {
 			root %%TESTDIR%%;
 			try_files $uri /app$uri;
@@ -138,9 +167,11 @@ EOF
 $t->write_file('errors/refused.html', "custom refusal page\n");
 $t->write_file('guarded-errors/refused.html', "guarded refusal page\n");
 $t->write_file('exempt-errors/refused.html', "exempt refusal page\n");
+$t->write_file('inherited/errors/refused.html', "allowed refusal page\n");
+$t->write_file('local-errors/refused.html', "local refusal page\n");
 $t->write_file('files/present.txt', "static file\n");
 $t->forbid_in_logs($wrong);
-$t->run()->plan(34);
+$t->run()->plan(49);
 
 ###############################################################################
 
@@ -188,6 +219,45 @@ $r = $t->http_get('/exempt-page/x');
 refused_ok($r, 'exempt error page keeps reject headers');
 is($r->body, "exempt refusal page\n", 'exempt error page served');
 
+# an error page that the module refuses too, but that satisfy any allows:
+# the refusal it answers stands
+
+$r = $t->http_get('/inherited/app/x');
+refused_ok($r, 'allowed error page keeps reject headers');
+is($r->body, "allowed refusal page\n", 'allowed error page served');
+is($t->refusal_reasons('/inherited/app/x'), 'missing',
+	'allowed error page refusal logged once');
+
+$r = $t->http_get('/inherited/app/y', $name => $wrong);
+refused_ok($r, 'allowed error page with wrong secret');
+is($t->refusal_reasons('/inherited/app/y'), 'invalid',
+	'allowed error page keeps first reason');
+
+$r = $t->http_get('/inherited/errors/refused.html');
+not_refused_ok($r, 200, 'allowed error page on its own');
+is($t->refusal_reasons('/inherited/errors/refused.html'), '',
+	'allowed error page on its own not logged');
+
+$r = $t->http_get('/local-page/x');
+refused_ok($r, 'error page allowed by address keeps reject headers');
+is($r->body, "local refusal page\n", 'error page allowed by address served');
+is($t->refusal_reasons('/local-page/x'), 'missing',
+	'error page allowed by address logged once');
+
+# the log line: the reason, then nginx's client and request context
+
+like($t->error_log_for('/inherited/app/x'),
+	log_line('missing', '/inherited/app/x'),
+	'log line of refusal with error page');
+like($t->error_log_for('/local-page/x'), log_line('missing', '/local-page/x'),
+	'log line of refusal with error page allowed by address');
+like($t->error_log_for('/page/y'), log_line('invalid', '/page/y'),
+	'log line of refusal with open error page');
+
+refused_ok($t->http_get('/app/plain'), 'plain refusal');
+like($t->error_log_for('/app/plain'), log_line('missing', '/app/plain'),
+	'log line of plain refusal');
+
 # try_files falling back into a guarded location
 
 $r = $t->http_get('/files/present.txt');
@@ -229,12 +299,24 @@ not_refused_ok($r, 200, 'rewrite out of guarded location');
 is($r->body, "backend /open/x\n", 'rewrite out of guarded location body');
 
 # one line per refused request, also where its error page was refused again
-is($t->refusal_count(), 11, 'one log line per refused request');
+is($t->refusal_count(), 15, 'one log line per refused request');
 
 ###############################################################################
 
 $t->finish();
 
 ###############################################################################
+
+# the whole line of a refusal logged for a request to $uri: the reason
+# followed directly by the context, with no "while ..." action
+sub log_line {
+	my ($reason, $uri) = @_;
+
+	my $message = "$reason pre-authentication secret";
+	my $context = 'client: 127.0.0.1, server: localhost, '
+		. "request: \"GET $uri HTTP/1.1\", host: \"localhost\"";
+
+	return qr/^\S+ \S+ \[error\] \d+#\d+: \*\d+ \Q$message, $context\E$/;
+}
 
 ###############################################################################

@@ -9,7 +9,8 @@ package Preauth::Nginx;
 #   TEST_NGINX_MODULE   module file (default target/nginx/modules/
 #                       ngx_http_mattermost_preauth_module.so)
 #   TEST_NGINX_LEAVE    keep the temporary directory and print its path
-#   TEST_NGINX_TIMEOUT  seconds to wait for a response (default 5)
+#   TEST_NGINX_TIMEOUT  seconds to wait for a response, a reload or a
+#                       worker (default 5)
 #
 # Placeholders in a configuration, each expanding to a single line so that
 # line numbers in nginx messages match the template:
@@ -329,6 +330,96 @@ sub run {
 	return $self;
 }
 
+# calls $check every 20 ms until it returns true, for at most the timeout;
+# returns whether it did
+sub wait_for {
+	my ($self, $check) = @_;
+
+	for (1 .. 50 * $TIMEOUT) {
+		return 1 if $check->();
+		select undef, undef, undef, 0.02;
+	}
+
+	return 0;
+}
+
+# pids of the running master's worker processes, leaving out those shutting
+# down after a reload; read from /proc (Linux)
+sub worker_pids {
+	my ($self) = @_;
+	my $master = $self->{pid};
+	my @pids;
+
+	return () unless defined $master;
+
+	opendir my $dh, '/proc' or die "cannot read /proc: $!\n";
+	for my $pid (grep { /^\d+$/ } readdir $dh) {
+		my $stat = read_proc("/proc/$pid/stat");
+
+		# the parent's pid follows the command name, in parentheses as it
+		# may hold anything, and the state
+		my ($ppid) = $stat =~ /\) \S+ (\d+) / or next;
+		next unless $ppid == $master;
+
+		my $title = read_proc("/proc/$pid/cmdline");
+		next unless $title =~ /^nginx: worker process/;
+		next if $title =~ /shutting down/;
+
+		push @pids, $pid;
+	}
+	closedir $dh;
+
+	@pids = sort { $a <=> $b } @pids;
+	return @pids;
+}
+
+sub read_proc {
+	my ($path) = @_;
+
+	open my $fh, '<', $path or return '';
+	local $/;
+	my $content = <$fh>;
+	close $fh;
+
+	return defined $content ? $content : '';
+}
+
+# sends SIGHUP to the master and waits until it has read the configuration
+# again; returns true once the new configuration runs (a worker started and
+# the old workers gone), false if nginx refused it ("[emerg]" in the error
+# log) and the old configuration stays
+sub reload {
+	my ($self) = @_;
+	my $master = $self->{pid};
+
+	die "nginx is not running\n" unless defined $master;
+
+	my $offset = length $self->read_file('error.log');
+	my @old = $self->worker_pids();
+	my $result;
+
+	kill 'HUP', $master or die "cannot signal nginx: $!\n";
+
+	$self->wait_for(sub {
+		my $log = substr $self->read_file('error.log'), $offset;
+
+		if ($log =~ /\[emerg\]/) {
+			$result = 0;
+			return 1;
+		}
+
+		return 0 unless $log =~ /start worker process/;
+		return 0 if grep { -e "/proc/$_" } @old;
+		return 0 unless $self->worker_pids();
+
+		$result = 1;
+		return 1;
+	});
+
+	die "nginx did not reload in time\n" unless defined $result;
+	return $result;
+}
+
 sub wait_for_port {
 	my ($self, $port) = @_;
 
@@ -424,14 +515,23 @@ sub run_daemon {
 	return $port;
 }
 
-# stops everything and checks the logs; adds LOG_CHECKS assertions
+# stops everything and checks the logs; adds LOG_CHECKS assertions;
+# options: expected, a list of patterns for error log lines that the test
+# brought about on purpose (a refused reload, a killed worker), which the
+# checks for alerts and crashes leave out
 sub finish {
-	my ($self) = @_;
+	my ($self, %opts) = @_;
+	my @expected = @{$opts{expected} || []};
 
 	$self->stop();
 
-	my $log = $self->read_file('error.log');
-	my @bad = grep { /\[(?:alert|crit|emerg)\]/ } split /\n/, $log;
+	my @lines = split /\n/, $self->read_file('error.log');
+	for my $pattern (@expected) {
+		@lines = grep { $_ !~ $pattern } @lines;
+	}
+
+	my $log = join "\n", @lines;
+	my @bad = grep { /\[(?:alert|crit|emerg)\]/ } @lines;
 
 	Test::More::is(join("\n", @bad), '', 'no alerts in error log');
 	Test::More::unlike($log, qr/exited on signal/, 'no worker crashed');
