@@ -11,10 +11,11 @@
 //! ended its location's access phase and is what the error page answers,
 //! so it stands whatever a check in the error page's location decides.
 //!
-//! So a refusal is final only once the response starts: the header filter
-//! logs it then, and puts the reject headers on it if it is a 403. A request
-//! that another module allowed is neither logged as refused nor given the
-//! headers, even if the upstream answers 403.
+//! So whether a refusal stood is known only later: the header filter puts
+//! the reject headers on a 403 that a standing refusal answers, and the log
+//! phase, which nginx runs for every request however it ends, logs the
+//! refusal. A request that another module allowed is neither logged as
+//! refused nor given the headers, even if the upstream answers 403.
 //!
 //! An allowed request allocates nothing and runs no regular expression.
 
@@ -24,10 +25,11 @@ use core::{mem, ptr, slice};
 use ngx::ffi::{
     ngx_array_push, ngx_array_t, ngx_conf_t, ngx_http_core_main_conf_t, ngx_http_handler_pt,
     ngx_http_output_header_filter_pt, ngx_http_phases_NGX_HTTP_ACCESS_PHASE,
-    ngx_http_phases_NGX_HTTP_PRECONTENT_PHASE, ngx_http_request_t, ngx_http_top_header_filter,
-    ngx_int_t, ngx_list_part_t, ngx_list_push, ngx_list_t, ngx_pool_cleanup_add, ngx_regex_elt_t,
-    ngx_regex_exec_array, ngx_str_t, ngx_table_elt_t, ngx_uint_t, NGX_DECLINED, NGX_ERROR,
-    NGX_HTTP_FORBIDDEN, NGX_HTTP_INTERNAL_SERVER_ERROR, NGX_LOG_ERR, NGX_OK,
+    ngx_http_phases_NGX_HTTP_LOG_PHASE, ngx_http_phases_NGX_HTTP_PRECONTENT_PHASE,
+    ngx_http_request_t, ngx_http_top_header_filter, ngx_int_t, ngx_list_part_t, ngx_list_push,
+    ngx_list_t, ngx_pool_cleanup_add, ngx_regex_elt_t, ngx_regex_exec_array, ngx_str_t,
+    ngx_table_elt_t, ngx_uint_t, NGX_DECLINED, NGX_ERROR, NGX_HTTP_FORBIDDEN,
+    NGX_HTTP_INTERNAL_SERVER_ERROR, NGX_LOG_ERR, NGX_OK,
 };
 use ngx::http::{HttpModuleConfExt, HttpModuleMainConf, NgxHttpCoreModule};
 use ngx::ngx_log_error;
@@ -50,7 +52,7 @@ struct RefusalState {
     reason: Refusal,
 }
 
-/// Chains the header filter, and registers the access and pre-content
+/// Chains the header filter, and registers the access, pre-content and log
 /// handlers when some level of the configuration turns the check on.
 pub unsafe fn install(cf: *mut ngx_conf_t) -> ngx_int_t {
     // SAFETY: nginx passes a valid configuration context
@@ -83,6 +85,7 @@ pub unsafe fn install(cf: *mut ngx_conf_t) -> ngx_int_t {
     let pushed = unsafe {
         push_phase_handler(cmcf, ngx_http_phases_NGX_HTTP_ACCESS_PHASE, access_handler)
             && push_phase_handler(cmcf, ngx_http_phases_NGX_HTTP_PRECONTENT_PHASE, precontent)
+            && push_phase_handler(cmcf, ngx_http_phases_NGX_HTTP_LOG_PHASE, log_handler)
     };
     if !pushed {
         return NGX_ERROR as ngx_int_t;
@@ -140,8 +143,8 @@ unsafe extern "C" fn access_handler(r: *mut ngx_http_request_t) -> ngx_int_t {
     refuse(r, reason)
 }
 
-/// Records a refusal for the header filter, which logs it and adds the
-/// reject headers once nothing can overrule it.
+/// Records a refusal, for the header filter and the log phase to act on if
+/// nothing overrules it.
 fn refuse(r: &mut ngx_http_request_t, reason: Refusal) -> ngx_int_t {
     let Some(state) = refusal_state(r, true) else {
         return NGX_HTTP_INTERNAL_SERVER_ERROR as ngx_int_t;
@@ -181,27 +184,17 @@ unsafe extern "C" fn precontent(r: *mut ngx_http_request_t) -> ngx_int_t {
     NGX_DECLINED as ngx_int_t
 }
 
-/// Logs a refusal that stood, and adds the reject headers to its 403.
+/// Adds the reject headers to a 403 that a standing refusal answers.
 unsafe extern "C" fn header_filter(r: *mut ngx_http_request_t) -> ngx_int_t {
     // SAFETY: nginx passes a valid request
     let req = unsafe { &mut *r };
 
-    if ptr::eq(req.main, r) {
-        // SAFETY: the state lives in the request pool
-        if let Some(state) = refusal_state(req, false).map(|s| unsafe { &mut *s }) {
-            if state.refused || state.stood {
-                state.refused = false;
-                state.stood = false;
-
-                log_refusal(req, state.reason);
-
-                if req.headers_out.status == NGX_HTTP_FORBIDDEN as ngx_uint_t
-                    && !set_reject_headers(req)
-                {
-                    return NGX_ERROR as ngx_int_t;
-                }
-            }
-        }
+    if req.headers_out.status == NGX_HTTP_FORBIDDEN as ngx_uint_t
+        && ptr::eq(req.main, r)
+        && refusal_stands(req).is_some()
+        && !set_reject_headers(req)
+    {
+        return NGX_ERROR as ngx_int_t;
     }
 
     // SAFETY: the chain was set up in install() before any request
@@ -212,16 +205,33 @@ unsafe extern "C" fn header_filter(r: *mut ngx_http_request_t) -> ngx_int_t {
     }
 }
 
-/// Logs why a request was refused, with nginx's client and request context
-/// but without the action of the moment ("while sending response to
-/// client"), so that the line reads the same whenever it is written.
-fn log_refusal(r: &ngx_http_request_t, reason: Refusal) {
-    // SAFETY: a request's connection and its log outlive the request
-    let log = unsafe { &mut *(*r.connection).log };
+/// Logs a refusal that stood, once, when the request ends: also when no
+/// response was sent (`return 444` as error page, a client that gave up).
+/// nginx's client and request context is kept, the action of the moment
+/// ("while logging request") left out.
+unsafe extern "C" fn log_handler(r: *mut ngx_http_request_t) -> ngx_int_t {
+    // SAFETY: nginx passes a valid request
+    let req = unsafe { &mut *r };
 
-    let action = mem::replace(&mut log.action, ptr::null_mut());
-    ngx_log_error!(NGX_LOG_ERR, ptr::from_mut(log), "{}", reason.message());
-    log.action = action;
+    if ptr::eq(req.main, r) {
+        if let Some(reason) = refusal_stands(req) {
+            // SAFETY: a request's connection and its log outlive the request
+            let log = unsafe { &mut *(*req.connection).log };
+
+            let action = mem::replace(&mut log.action, ptr::null_mut());
+            ngx_log_error!(NGX_LOG_ERR, ptr::from_mut(log), "{}", reason.message());
+            log.action = action;
+        }
+    }
+
+    NGX_OK as ngx_int_t
+}
+
+/// The reason of the refusal that answers the request, if one does.
+fn refusal_stands(r: &ngx_http_request_t) -> Option<Refusal> {
+    // SAFETY: the state lives in the request pool
+    let state = unsafe { &*refusal_state(r, false)? };
+    (state.refused || state.stood).then_some(state.reason)
 }
 
 fn location_conf(r: &ngx_http_request_t) -> Option<&'static LocConf> {

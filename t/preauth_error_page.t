@@ -60,6 +60,16 @@ http {
 			proxy_pass http://127.0.0.1:%%PORT_2%%;
 		}
 
+		location /dropped/ {
+			mattermost_preauth on;
+			error_page 403 = @drop;
+			proxy_pass http://127.0.0.1:%%PORT_2%%;
+		}
+
+		location @drop {
+			return 444;
+		}
+
 		location /replaced/ {
 			mattermost_preauth on;
 			error_page 403 =200 /errors/refused.html;
@@ -171,7 +181,7 @@ $t->write_file('inherited/errors/refused.html', "allowed refusal page\n");
 $t->write_file('local-errors/refused.html', "local refusal page\n");
 $t->write_file('files/present.txt', "static file\n");
 $t->forbid_in_logs($wrong);
-$t->run()->plan(49);
+$t->run()->plan(51);
 
 ###############################################################################
 
@@ -298,8 +308,15 @@ $r = $t->http_get('/to-open/x');
 not_refused_ok($r, 200, 'rewrite out of guarded location');
 is($r->body, "backend /open/x\n", 'rewrite out of guarded location body');
 
+# an error page that closes the connection sends no response at all
+
+$r = $t->http_get('/dropped/x');
+is($r->raw, '', 'dropped refusal gets no response');
+is($t->refusal_reasons('/dropped/x'), 'missing',
+	'dropped refusal logged once');
+
 # one line per refused request, also where its error page was refused again
-is($t->refusal_count(), 15, 'one log line per refused request');
+is($t->refusal_count(), 16, 'one log line per refused request');
 
 ###############################################################################
 
