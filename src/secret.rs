@@ -95,9 +95,9 @@ pub fn check_secret(secret: &[u8]) -> Result<Strength, SecretError> {
         return Err(SecretError::Placeholder);
     }
 
-    // "$name" or "${name}" is what a variable looks like in nginx
+    // "$name", "${name}" and "$1" are what variables look like in nginx
     if let [b'$', c, ..] = secret {
-        if c.is_ascii_alphabetic() || matches!(c, b'_' | b'{') {
+        if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'{') {
             return Err(SecretError::Variable);
         }
     }
@@ -288,7 +288,11 @@ mod tests {
             check_secret(b"$_underscored_name"),
             Err(SecretError::Variable)
         );
-        assert_eq!(check_secret(b"$1abcdefghijklmnop"), Ok(Strength::Good));
+        assert_eq!(
+            check_secret(b"$1abcdefghijklmnop"),
+            Err(SecretError::Variable)
+        );
+        assert_eq!(check_secret(b"$-abcdefghijklmnop"), Ok(Strength::Good));
         assert_eq!(check_secret(b"abcdefgh$ijklmnop"), Ok(Strength::Good));
     }
 
