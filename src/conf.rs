@@ -44,6 +44,12 @@ pub struct ConfSite {
     line: usize,
 }
 
+/// Why a merged level cannot be used.
+#[derive(Debug)]
+enum MergeError {
+    NoSecret(Option<ConfSite>),
+}
+
 /// Settings of one `http`, `server` or `location` level.
 #[derive(Default)]
 pub struct LocConf {
@@ -65,15 +71,7 @@ impl LocConf {
     pub fn exemptions(&self) -> Option<&Exemptions> {
         self.exemptions.as_deref()
     }
-}
 
-/// Why a merged level cannot be used.
-#[derive(Debug)]
-enum MergeError {
-    NoSecret(Option<ConfSite>),
-}
-
-impl LocConf {
     fn merge_from(&mut self, prev: &Self) -> Result<(), MergeError> {
         if self.enabled.is_none() {
             self.enabled = prev.enabled;
