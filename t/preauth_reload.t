@@ -28,39 +28,7 @@ my $t = Preauth::Nginx->new();
 
 plan(skip_all => 'no /proc to find worker processes') unless -r "/proc/$$/stat";
 
-$t->write_config(<<'EOF');
-
-%%GLOBALS%%
-
-events {
-}
-
-http {
-	%%HTTP_GLOBALS%%
-
-	server {
-		listen       127.0.0.1:%%PORT_1%%;
-		server_name  localhost;
-
-		mattermost_preauth on;
-		mattermost_preauth_secret "H3kW9pLx2VqT7nRc0YbM5sJdF8gA1uZeK4oNiE6tCyQ=";
-
-		location / {
-			proxy_pass http://127.0.0.1:%%PORT_2%%;
-		}
-	}
-
-	server {
-		listen       127.0.0.1:%%PORT_2%%;
-		server_name  backend;
-
-		location / {
-			return 200 "backend $uri\n";
-		}
-	}
-}
-
-EOF
+$t->write_config(guarded("H3kW9pLx2VqT7nRc0YbM5sJdF8gA1uZeK4oNiE6tCyQ="));
 
 $t->forbid_in_logs($wrong);
 $t->run()->plan(22);
@@ -152,39 +120,7 @@ is($r->body, "backend /respawned-secret\n", 'allowed by respawned worker body');
 
 # a reload that changes the secret
 
-$t->write_config(<<'EOF');
-
-%%GLOBALS%%
-
-events {
-}
-
-http {
-	%%HTTP_GLOBALS%%
-
-	server {
-		listen       127.0.0.1:%%PORT_1%%;
-		server_name  localhost;
-
-		mattermost_preauth on;
-		mattermost_preauth_secret "P8rT2wQz5XcV1bN7mK4jH0gF3dS6aL9yU2iO5eRtWqA=";
-
-		location / {
-			proxy_pass http://127.0.0.1:%%PORT_2%%;
-		}
-	}
-
-	server {
-		listen       127.0.0.1:%%PORT_2%%;
-		server_name  backend;
-
-		location / {
-			return 200 "backend $uri\n";
-		}
-	}
-}
-
-EOF
+$t->write_config(guarded("P8rT2wQz5XcV1bN7mK4jH0gF3dS6aL9yU2iO5eRtWqA="));
 
 ok($t->reload(), 'reload with new secret');
 ok($t->wait_for(sub {
@@ -205,6 +141,47 @@ $t->finish(expected => [
 ]);
 
 ###############################################################################
+
+# the guarded configuration, with the given secret
+sub guarded {
+	my ($secret) = @_;
+	my $config = <<'EOF';
+
+%%GLOBALS%%
+
+events {
+}
+
+http {
+	%%HTTP_GLOBALS%%
+
+	server {
+		listen       127.0.0.1:%%PORT_1%%;
+		server_name  localhost;
+
+		mattermost_preauth on;
+		mattermost_preauth_secret "%%SECRET%%";
+
+		location / {
+			proxy_pass http://127.0.0.1:%%PORT_2%%;
+		}
+	}
+
+	server {
+		listen       127.0.0.1:%%PORT_2%%;
+		server_name  backend;
+
+		location / {
+			return 200 "backend $uri\n";
+		}
+	}
+}
+
+EOF
+
+	$config =~ s/%%SECRET%%/$secret/;
+	return $config;
+}
 
 # whether the master runs one worker again, other than $killed
 sub respawned {
