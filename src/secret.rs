@@ -211,6 +211,9 @@ fn equal_mask(presented: &[u8], slot: &Slot) -> usize {
 }
 
 #[cfg(test)]
+mod constant_time;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
