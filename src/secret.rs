@@ -212,6 +212,8 @@ fn equal_mask(presented: &[u8], slot: &Slot) -> usize {
 
 #[cfg(test)]
 mod constant_time;
+#[cfg(test)]
+mod timing;
 
 #[cfg(test)]
 mod tests {
