@@ -280,6 +280,45 @@ sub read_file {
 	return $content;
 }
 
+# writes a file in the test directory readable by its owner only (mode 0600
+# unless $mode is given), as secret files should be; returns its full path
+sub write_private_file {
+	my ($self, $name, $content, $mode) = @_;
+	my $path = "$self->{dir}/$name";
+
+	$self->write_file($name, $content);
+	chmod defined $mode ? $mode : 0600, $path
+		or die "cannot chmod $path: $!\n";
+
+	return $path;
+}
+
+# lines of a log file in the test directory that match $pattern
+sub log_lines {
+	my ($self, $name, $pattern) = @_;
+	return grep { $_ =~ $pattern } split /\n/, $self->read_file($name);
+}
+
+# the line of log file $name for the request to $uri, without the URI, for
+# an access log whose format starts with "$request_uri "; or a text saying
+# that there is no such line, or more than one
+sub log_line_for {
+	my ($self, $name, $uri) = @_;
+	my @lines = $self->log_lines($name, qr/^\Q$uri\E /);
+
+	return "no line for $uri" unless @lines;
+	return "several lines for $uri" if @lines > 1;
+
+	(my $line = $lines[0]) =~ s/^\S+ //;
+	return $line;
+}
+
+# the UTC date $days days from today, as YYYY-MM-DD
+sub utc_date {
+	my ($days) = @_;
+	return POSIX::strftime('%Y-%m-%d', gmtime(time() + 86400 * ($days || 0)));
+}
+
 # runs "nginx -t" on the written configuration; returns the exit status and
 # what nginx printed
 sub test_config {
