@@ -24,7 +24,7 @@ my $other = 'Mf3Nx8Qa1Zr6Vt9Kc2Yp5Hg7Jw4Ld0Eb3Su8Io1Xn';
 my $digest = 'ab12' x 16;
 my $tomorrow = Preauth::Nginx::utc_date(1);
 
-my $t = Preauth::Nginx->new()->plan(52);
+my $t = Preauth::Nginx->new()->plan(49);
 my $conf = qr/ in \Q${\ $t->config_file()}\E:/;
 my $dir = $t->testdir();
 my ($out, $path);
