@@ -58,7 +58,6 @@ http {
 
 		location /dry/ {
 			mattermost_preauth_dry_run on;
-			error_page 403 /never.html;
 			proxy_pass http://127.0.0.1:%%PORT_2%%;
 
 			location /dry/enforced/ {
@@ -70,6 +69,7 @@ http {
 		location /dry-notice/ {
 			mattermost_preauth_dry_run on;
 			mattermost_preauth_log_level notice;
+			error_page 403 /never.html;
 			proxy_pass http://127.0.0.1:%%PORT_2%%;
 		}
 
@@ -80,6 +80,7 @@ http {
 
 		location /notice/ {
 			mattermost_preauth_log_level notice;
+			error_page 403 /never.html;
 			proxy_pass http://127.0.0.1:%%PORT_2%%;
 		}
 
@@ -124,7 +125,7 @@ http {
 
 EOF
 
-$t->run()->plan(41);
+$t->run()->plan(42);
 
 ###############################################################################
 
@@ -182,7 +183,9 @@ like($t->error_log_for('/dry/enforced/x'),
 
 # dry run at another level
 
-not_refused_ok($t->http_get('/dry-notice/x'), 200, 'dry run notice: allowed');
+$r = $t->http_get('/dry-notice/x');
+not_refused_ok($r, 200, 'dry run notice: allowed');
+is($r->body, "backend /dry-notice/x\n", 'dry run notice: no error page');
 like($t->error_log_for('/dry-notice/x'),
 	qr/\[notice\] \d+#\d+: \*\d+ missing pre-authentication secret, dry run,/,
 	'dry run notice: logged at notice');

@@ -22,6 +22,7 @@ select STDOUT; $| = 1;
 my $secret = 'Vq7Rk2XbN9sLt4WmZc8YpH3gJd6FaE1uKo5TiQ0rSw';
 my $other = 'Mf3Nx8Qa1Zr6Vt9Kc2Yp5Hg7Jw4Ld0Eb3Su8Io1Xn';
 my $digest = 'ab12' x 16;
+my $other_digest = 'cd34' x 16;
 my $tomorrow = Preauth::Nginx::utc_date(1);
 
 my $t = Preauth::Nginx->new()->plan(49);
@@ -40,7 +41,7 @@ $out = check(<<"EOF");
 		mattermost_preauth_secret "$secret" label=app.v2_x-1;
 		mattermost_preauth_secret "$other" expires=$tomorrow label=next;
 		mattermost_preauth_secret sha256:$digest;
-		mattermost_preauth_secret sha256:\U$digest\E label=upper;
+		mattermost_preauth_secret sha256:\U$other_digest\E label=upper;
 EOF
 like($out, qr/test is successful/, 'labels, expiry and digests');
 unlike($out, qr/\[(?:warn|emerg)\]/, 'labels, expiry and digests no warning');
