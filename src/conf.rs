@@ -9,7 +9,7 @@ use core::ffi::{c_char, c_void};
 use core::ptr;
 use std::ffi::OsStr;
 use std::fs::File;
-use std::io::Read;
+use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::rc::Rc;
@@ -297,7 +297,7 @@ pub unsafe extern "C" fn set_secret_file(
             ngx_conf_log_error!(
                 NGX_LOG_EMERG,
                 cf,
-                "\"mattermost_preauth_secret_file\" cannot read \"{shown}\": {reason}"
+                "\"mattermost_preauth_secret_file\" cannot read \"{shown}\" ({reason})"
             );
             return NGX_CONF_ERROR;
         }
@@ -396,8 +396,8 @@ struct SecretFile {
 }
 
 fn read_secret_file(path: &[u8]) -> Result<SecretFile, String> {
-    let mut file = File::open(OsStr::from_bytes(path)).map_err(|e| e.to_string())?;
-    let meta = file.metadata().map_err(|e| e.to_string())?;
+    let mut file = File::open(OsStr::from_bytes(path)).map_err(describe)?;
+    let meta = file.metadata().map_err(describe)?;
 
     if !meta.is_file() {
         return Err(String::from("not a regular file"));
@@ -411,12 +411,24 @@ fn read_secret_file(path: &[u8]) -> Result<SecretFile, String> {
     (&mut file)
         .take(MAX_SECRET_FILE_SIZE)
         .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
+        .map_err(describe)?;
 
     Ok(SecretFile {
         bytes,
         readable_by_others: meta.permissions().mode() & 0o044 != 0,
     })
+}
+
+/// An I/O error the way nginx shows one: `2: No such file or directory`.
+fn describe(err: io::Error) -> String {
+    let text = err.to_string();
+    match err.raw_os_error() {
+        Some(code) => {
+            let suffix = format!(" (os error {code})");
+            format!("{code}: {}", text.strip_suffix(&suffix).unwrap_or(&text))
+        }
+        None => text,
+    }
 }
 
 /// The directive's path argument, relative to the configuration prefix.

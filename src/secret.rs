@@ -98,7 +98,7 @@ impl fmt::Display for SecretError {
             ),
             Self::UnknownParameter => f.write_str(
                 "has an unknown parameter after the secret; only \"label=\" and \
-                 \"expires=\" may follow it, and a secret with blanks must be quoted",
+                 \"expires=\" may follow it",
             ),
             Self::RepeatedParameter => {
                 f.write_str("has \"label=\" or \"expires=\" more than once for a secret")
