@@ -54,23 +54,27 @@ like($out, qr/test is successful/, 'label of 64 characters');
 $out = check(<<"EOF");
 		mattermost_preauth_secret "$secret" label=${\ ('L' x 65)};  # error
 EOF
-like($out, error('invalid label "L{65}"'), 'label of 65 characters');
+like($out, error('"mattermost_preauth_secret" has an invalid label'),
+	'label of 65 characters');
 
 $out = check(<<"EOF");
 		mattermost_preauth_secret "$secret" label=;  # error
 EOF
-like($out, error('invalid label ""'), 'empty label');
+like($out, error('"mattermost_preauth_secret" has an invalid label'),
+	'empty label');
 
 $out = check(<<"EOF");
 		mattermost_preauth_secret "$secret" label=a/b;  # error
 EOF
-like($out, error('invalid label "a/b"'), 'label with slash');
+like($out, error('"mattermost_preauth_secret" has an invalid label'),
+	'label with slash');
 
 $out = check(<<"EOF");
 		mattermost_preauth_secret "$secret" label=app;
 		mattermost_preauth_secret "$other" label=app;  # error
 EOF
-like($out, error('duplicate label "app"'), 'duplicate label');
+like($out, error('"mattermost_preauth_secret" has the label "app" more than'
+	. ' once'), 'duplicate label');
 
 $out = check(<<"EOF");
 		mattermost_preauth_secret "$secret" label=app label=web;  # error
@@ -81,15 +85,18 @@ like($out, qr/\[emerg\] [^\n]*label[^\n]*$conf\d+\n(?:.*\n)*.*test failed/,
 $out = check(<<"EOF");
 		mattermost_preauth_secret "$secret" expires=2025-02-30;  # error
 EOF
-like($out, error('invalid expiry date "2025-02-30"'), 'impossible date');
+like($out, error('"mattermost_preauth_secret" has an invalid expiry date'),
+	'impossible date');
 
 $out = check(<<"EOF");
 		mattermost_preauth_secret "$secret" expires=1.1.2030;  # error
 EOF
-like($out, error('invalid expiry date "1.1.2030"'), 'date in another form');
+like($out, error('"mattermost_preauth_secret" has an invalid expiry date'),
+	'date in another form');
 
 $out = check(<<"EOF");
-		mattermost_preauth_secret "$secret" expires=$tomorrow expires=$tomorrow;  # error
+		mattermost_preauth_secret "$secret"
+			expires=$tomorrow expires=$tomorrow;  # error
 EOF
 like($out, qr/\[emerg\] [^\n]*expires[^\n]*$conf\d+\n(?:.*\n)*.*test failed/,
 	'expiry given twice');
@@ -97,7 +104,8 @@ like($out, qr/\[emerg\] [^\n]*expires[^\n]*$conf\d+\n(?:.*\n)*.*test failed/,
 $out = check(<<"EOF");
 		mattermost_preauth_secret "$secret" comment=x;  # error
 EOF
-like($out, error('invalid parameter "comment=x"'), 'unknown parameter');
+like($out, error('"mattermost_preauth_secret" has an unknown parameter'),
+	'unknown parameter');
 
 $out = check(<<"EOF");
 		mattermost_preauth_secret "$secret" label=a expires=2020-01-01;  # error
@@ -151,14 +159,14 @@ $out = check(<<"EOF");
 		mattermost_preauth_secret "$other" label=app;
 		mattermost_preauth_secret_file good.secrets;  # error
 EOF
-like($out, qr/\[emerg\] [^\n]*duplicate label "app"/,
+like($out, qr/\[emerg\] [^\n]*has the label "app" more than once/,
 	'duplicate label in file and directive');
 
 $out = check(<<'EOF');
 		mattermost_preauth_secret_file missing.secrets;  # error
 EOF
-like($out, error('[^\n]*"mattermost_preauth_secret_file"[^\n]*'
-	. '\Q' . "$dir/missing.secrets" . '\E[^\n]*No such file or directory'),
+like($out, error('"mattermost_preauth_secret_file" [^\n]*'
+	. quotemeta("$dir/missing.secrets") . '[^\n]*No such file or directory'),
 	'missing file');
 
 # as root every file is readable whatever its mode; a directory cannot be
@@ -169,8 +177,9 @@ mkdir "$dir/dir.secrets" or die "cannot create directory: $!\n";
 $out = check(<<'EOF');
 		mattermost_preauth_secret_file dir.secrets;  # error
 EOF
-like($out, error('[^\n]*"mattermost_preauth_secret_file"[^\n]*'
-	. '\Q' . "$dir/dir.secrets" . '\E[^\n]*Is a directory'),
+like($out, error('"mattermost_preauth_secret_file" [^\n]*'
+	. quotemeta("$dir/dir.secrets")
+	. '[^\n]*(?:Is a directory|not a regular file)'),
 	'unreadable file: directory');
 
 SKIP: {
@@ -181,8 +190,8 @@ SKIP: {
 	$out = check(<<'EOF');
 		mattermost_preauth_secret_file closed.secrets;  # error
 EOF
-	like($out, error('[^\n]*"mattermost_preauth_secret_file"[^\n]*'
-		. '\Q' . "$dir/closed.secrets" . '\E[^\n]*Permission denied'),
+	like($out, error('"mattermost_preauth_secret_file" [^\n]*'
+		. quotemeta("$dir/closed.secrets") . '[^\n]*Permission denied'),
 		'unreadable file: mode 000');
 }
 
@@ -191,7 +200,8 @@ $t->write_private_file('empty.secrets', '');
 $out = check(<<'EOF');
 		mattermost_preauth_secret_file empty.secrets;  # error
 EOF
-like($out, qr/\[emerg\] [^\n]*\Q$dir\/empty.secrets\E[^\n]*\n(?:.*\n)*.*test failed/,
+like($out, error('"mattermost_preauth_secret_file" "'
+	. quotemeta("$dir/empty.secrets") . '" has no secrets'),
 	'empty file');
 
 $t->write_private_file('comments.secrets', "# nothing yet\n\n  \n\t# x\n");
@@ -199,24 +209,26 @@ $t->write_private_file('comments.secrets', "# nothing yet\n\n  \n\t# x\n");
 $out = check(<<'EOF');
 		mattermost_preauth_secret_file comments.secrets;  # error
 EOF
-like($out, qr/\[emerg\] [^\n]*\Q$dir\/comments.secrets\E[^\n]*\n(?:.*\n)*.*test failed/,
+like($out, error('"mattermost_preauth_secret_file" "'
+	. quotemeta("$dir/comments.secrets") . '" has no secrets'),
 	'file with only comments and blank lines');
 
-bad_line("label=bad/label", 'invalid label "bad/label"', 'bad label in file');
-bad_line("expires=2030-13-01", 'invalid expiry date "2030-13-01"',
+bad_line("label=bad/label", 'has an invalid label', 'bad label in file');
+bad_line("expires=2030-13-01", 'has an invalid expiry date',
 	'bad date in file');
-bad_line("colour=blue", 'invalid parameter "colour=blue"',
+bad_line("colour=blue", 'has an unknown parameter',
 	'unknown parameter in file');
-bad_line("label=twice\n$other label=twice", 'duplicate label "twice"',
-	'duplicate label in file', 4);
+bad_line("label=twice\n$other label=twice",
+	'has the label "twice" more than once', 'duplicate label in file', 4);
 
 $path = $t->write_private_file('digest.secrets',
 	"# digests\nsha256:${digest}0 label=x\n");
 $out = check(<<'EOF');
 		mattermost_preauth_secret_file digest.secrets;
 EOF
-like($out, qr/\[emerg\] [^\n]*sha256[^\n]*64 hexadecimal digits[^\n]*
-	\Q in $path:2\E\n/x, 'bad digest in file');
+like($out,
+	qr/\[emerg\] [^\n]*sha256[^\n]*64 hexadecimal digits[^\n]*\Q in $path\E:2\n/,
+	'bad digest in file');
 
 $path = $t->write_private_file('placeholder.secrets',
 	"\n\nyour-secure-pre-auth-secret-here\n");
@@ -269,6 +281,8 @@ like($out, qr/test is successful/, 'expired secret in file accepted');
 
 # where the directive goes
 
+$t->write_private_file('other.secrets', "$other\n");
+
 $out = check(<<'EOF', 'http');
 	mattermost_preauth on;
 	mattermost_preauth_secret_file good.secrets;
@@ -278,7 +292,7 @@ $out = check(<<'EOF', 'http');
 
 		location / {
 			mattermost_preauth_secret_file good.secrets;
-			mattermost_preauth_secret_file expired.secrets;
+			mattermost_preauth_secret_file other.secrets;
 		}
 	}
 EOF
@@ -407,8 +421,12 @@ sub bad_line {
 		mattermost_preauth_secret_file bad.secrets;
 EOF
 	$line = 3 unless defined $line;
-	like($out, qr/\[emerg\] [^\n]*$message[^\n]*\Q in $path:$line\E\n
-		(?:.*\n)*.*test\ failed/x, $name);
+	my $at = quotemeta " in $path:$line";
+
+	my $directive = '"mattermost_preauth_secret_file"';
+
+	like($out, qr/\[emerg\] $directive $message[^\n]*$at\n(?:.*\n)*.*test failed/,
+		$name);
 }
 
 ###############################################################################

@@ -87,8 +87,8 @@ $t->write_private_file('app.secrets',
 	"# rotated\n$old label=old expires=$later\n\n$new label=new\n");
 
 ok($t->reload(), 'reload with rotated file');
-not_refused_ok(get('/rotated-new', $new), 200, 'new secret allowed in rotation');
-not_refused_ok(get('/rotated-old', $old), 200, 'old secret allowed in rotation');
+not_refused_ok(get('/rotated-new', $new), 200, 'rotation: new secret allowed');
+not_refused_ok(get('/rotated-old', $old), 200, 'rotation: old secret allowed');
 is(logged('/rotated-new'), '200 ok "new"', 'new label logged in rotation');
 is(logged('/rotated-old'), '200 ok "old"', 'old label logged in rotation');
 
@@ -97,7 +97,8 @@ is(logged('/rotated-old'), '200 ok "old"', 'old label logged in rotation');
 $t->write_private_file('app.secrets', "$new label=new\n");
 
 ok($t->reload(), 'reload with old secret removed');
-not_refused_ok(get('/changed-new', $new), 200, 'new secret allowed after reload');
+not_refused_ok(get('/changed-new', $new), 200,
+	'new secret allowed after reload');
 refused_ok(get('/changed-old', $old), 'old secret refused after reload');
 is(logged('/changed-old'), '403 invalid ""', 'old secret logged as invalid');
 
@@ -111,11 +112,12 @@ $t->write_private_file('app.secrets',
 
 ok(!$t->reload(), 'reload with broken file fails');
 like($t->read_file('error.log'),
-	qr/\[emerg\] [^\n]*invalid label "bad\/label"[^\n]*\Q in $file:2\E/,
+	qr/\[emerg\] [^\n]*has an invalid label[^\n]*\Q in $file:2\E/,
 	'broken file: error names file and line');
 is(join(' ', $t->worker_pids()), join(' ', @workers),
 	'broken file: workers kept');
-not_refused_ok(get('/broken-new', $new), 200, 'broken file: new secret allowed');
+not_refused_ok(get('/broken-new', $new), 200,
+	'broken file: new secret allowed');
 refused_ok(get('/broken-newer', $newer), 'broken file: newer secret refused');
 refused_ok(get('/broken-old', $old), 'broken file: old secret refused');
 
@@ -136,7 +138,8 @@ ok(!$t->reload(), 'reload with missing file fails');
 like($t->read_file('error.log'),
 	qr/\[emerg\] [^\n]*\Q$file\E[^\n]*No such file or directory/,
 	'missing file: error names file');
-not_refused_ok(get('/missing-new', $new), 200, 'missing file: new secret allowed');
+not_refused_ok(get('/missing-new', $new), 200,
+	'missing file: new secret allowed');
 
 # fixed again
 

@@ -189,7 +189,8 @@ not_refused_ok(get('/web', $web), 200, 'nginx line: secret allowed');
 is($t->log_line_for('preauth.log', '/web'), '200 ok "web"',
 	'nginx line: label logged');
 
-not_refused_ok(get('/file/first', $first), 200, 'file: expiring secret allowed');
+not_refused_ok(get('/file/first', $first), 200,
+	'file: expiring secret allowed');
 is($t->log_line_for('preauth.log', '/file/first'), '200 ok "first"',
 	'file: expiring label logged');
 not_refused_ok(get('/file/second', $second), 200, 'file: new secret allowed');

@@ -158,7 +158,8 @@ like($t->error_log_for('/past'),
 	qr/\] \d+#\d+: \*\d+ expired pre-authentication secret "past",/,
 	'long expired secret error log');
 
-refused_ok(get('/nolabel', $s{nolabel}), 'expired secret without label refused');
+refused_ok(get('/nolabel', $s{nolabel}),
+	'expired secret without label refused');
 is(logged('/nolabel'), '403 expired ""', 'expired secret without label logged');
 like($t->error_log_for('/nolabel'),
 	qr/\] \d+#\d+: \*\d+ expired pre-authentication secret, client: /,
@@ -177,7 +178,8 @@ is(logged('/upper'), '200 ok "upper"', 'upper-case digest logged');
 refused_ok(get('/digest', "sha256:$hashed_digest"), 'digest string refused');
 is(logged('/digest'), '403 invalid ""', 'digest string logged');
 refused_ok(get('/hex', $hashed_digest), 'digest hex refused');
-refused_ok(get('/hex-upper', uc $hashed_digest), 'upper-case digest hex refused');
+refused_ok(get('/hex-upper', uc $hashed_digest),
+	'upper-case digest hex refused');
 refused_ok(get('/other-digest', 'sha256:' . sha256_hex($wrong)),
 	'digest of another value refused');
 refused_ok(get('/hash-of-hash', sha256_hex($hashed_digest)),
@@ -211,7 +213,8 @@ refused_ok(get('/file/commented', $s{commented}), 'commented secret refused');
 is(logged('/file/commented'), '403 invalid ""', 'commented secret logged');
 refused_ok(get('/file/label', 'label=file-app'), 'label as secret refused');
 
-refused_ok(get('/file/inherited', $s{web}), 'server secret refused in location');
+refused_ok(get('/file/inherited', $s{web}),
+	'server secret refused in location');
 is(logged('/file/inherited'), '403 invalid ""',
 	'server secret refused in location logged');
 
