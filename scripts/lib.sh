@@ -141,6 +141,19 @@ source_version() {
 }
 
 
+# vendored_source: prints the nginx source tree that the newest nginx-sys
+# build under target/ (the vendored nginx of `scripts/build`) was built
+# from; objs/last-build-info starts with its quoted path
+vendored_source() {
+    local target=${CARGO_TARGET_DIR:-$ROOT/target} info
+
+    info=$(ls -t "$target"/release/build/nginx-sys-*/out/objs/last-build-info \
+        2>/dev/null | head -n 1)
+    [[ -n $info ]] || return 1
+    sed -n '1s/^"\([^"]*\)".*/\1/p' "$info"
+}
+
+
 # check_module_loads BINARY MODULE: stops unless `BINARY -t` accepts a
 # configuration that loads MODULE and uses one of its directives
 check_module_loads() {
