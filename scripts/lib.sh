@@ -15,6 +15,9 @@ BUILD_PACKAGES=(libclang-dev libpcre2-dev zlib1g-dev libssl-dev make gcc
 # packages needed to build for, and test against, the distribution's nginx
 SYSTEM_PACKAGES=(nginx nginx-dev)
 
+# packages needed to build and check the Debian package
+PACKAGE_PACKAGES=(dpkg-dev lintian)
+
 
 say() {
     printf '%s: %s\n' "${0##*/}" "$*"
