@@ -150,6 +150,7 @@ source_version() {
 vendored_source() {
     local target=${CARGO_TARGET_DIR:-$ROOT/target} info
 
+    # shellcheck disable=SC2012 # cargo's own names, plain characters
     info=$(ls -t "$target"/release/build/nginx-sys-*/out/objs/last-build-info \
         2>/dev/null | head -n 1)
     [[ -n $info ]] || return 1
