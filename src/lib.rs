@@ -42,3 +42,5 @@ mod conf;
 mod handler;
 #[cfg(not(test))]
 mod module;
+#[cfg(not(test))]
+mod variables;
