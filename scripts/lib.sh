@@ -10,7 +10,7 @@ MODULE=ngx_http_mattermost_preauth_module
 
 # Debian/Ubuntu packages needed to build the module and the vendored nginx
 BUILD_PACKAGES=(libclang-dev libpcre2-dev zlib1g-dev libssl-dev make gcc
-    binutils pkg-config curl perl)
+    binutils pkg-config curl perl openssl)
 
 # packages needed to build for, and test against, the distribution's nginx
 SYSTEM_PACKAGES=(nginx nginx-dev)
