@@ -266,9 +266,13 @@ pub unsafe extern "C" fn set_secret(
 
     let fields = args.iter().skip(1).map(ngx_str_t::as_bytes);
 
-    // SAFETY: as above
-    match unsafe { add_secret(cf, "mattermost_preauth_secret", conf, fields) } {
-        Ok(()) => NGX_CONF_OK,
+    match add_secret(conf, fields) {
+        Ok(warnings) => {
+            for warning in warnings {
+                ngx_conf_log_error!(NGX_LOG_WARN, cf, "\"mattermost_preauth_secret\" {warning}");
+            }
+            NGX_CONF_OK
+        }
         Err(err) => {
             ngx_conf_log_error!(NGX_LOG_EMERG, cf, "\"mattermost_preauth_secret\" {err}");
             NGX_CONF_ERROR
@@ -312,19 +316,29 @@ pub unsafe extern "C" fn set_secret_file(
         );
     }
 
+    // SAFETY: nginx passes a valid configuration context
+    let log = unsafe { (*cf).log };
+
     let mut count = 0;
     for (line, fields) in file_lines(&contents.bytes) {
-        // SAFETY: nginx passes a valid configuration context
-        if let Err(err) = unsafe { add_secret(cf, "mattermost_preauth_secret_file", conf, fields) }
-        {
-            // SAFETY: as above
-            let log = unsafe { (*cf).log };
-            ngx_log_error!(
-                NGX_LOG_EMERG,
-                log,
-                "\"mattermost_preauth_secret_file\" {err} in {shown}:{line}"
-            );
-            return NGX_CONF_ERROR;
+        match add_secret(conf, fields) {
+            Ok(warnings) => {
+                for warning in warnings {
+                    ngx_log_error!(
+                        NGX_LOG_WARN,
+                        log,
+                        "\"mattermost_preauth_secret_file\" {warning} in {shown}:{line}"
+                    );
+                }
+            }
+            Err(err) => {
+                ngx_log_error!(
+                    NGX_LOG_EMERG,
+                    log,
+                    "\"mattermost_preauth_secret_file\" {err} in {shown}:{line}"
+                );
+                return NGX_CONF_ERROR;
+            }
         }
         count += 1;
     }
@@ -341,14 +355,9 @@ pub unsafe extern "C" fn set_secret_file(
     NGX_CONF_OK
 }
 
-/// Parses one secret with its options, adds it to the level's set and
-/// warns about a short or expired secret.
-unsafe fn add_secret<'a, I>(
-    cf: *mut ngx_conf_t,
-    directive: &str,
-    conf: &mut LocConf,
-    fields: I,
-) -> Result<(), SecretError>
+/// Parses one secret with its options and adds it to the level's set;
+/// returns what deserves a warning: a short or an expired secret.
+fn add_secret<'a, I>(conf: &mut LocConf, fields: I) -> Result<Vec<String>, SecretError>
 where
     I: IntoIterator<Item = &'a [u8]>,
 {
@@ -364,14 +373,14 @@ where
         label => format!(" labelled \"{label}\""),
     };
 
+    let mut warnings = Vec::new();
+
     if strength == Strength::Short {
-        ngx_conf_log_error!(
-            NGX_LOG_WARN,
-            cf,
-            "\"{directive}\" has a secret{named} shorter than {} bytes; generate a longer \
-             one with \"openssl rand -base64 32\"",
+        warnings.push(format!(
+            "has a secret{named} shorter than {} bytes; generate a longer one with \
+             \"openssl rand -base64 32\"",
             crate::secret::RECOMMENDED_SECRET_LEN
-        );
+        ));
     }
 
     let now = SystemTime::now()
@@ -379,14 +388,12 @@ where
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
 
     if let Some(expiry) = spec.expires.filter(|e| e.has_passed(now)) {
-        ngx_conf_log_error!(
-            NGX_LOG_WARN,
-            cf,
-            "\"{directive}\" has a secret{named} that expired on {expiry} and is refused"
-        );
+        warnings.push(format!(
+            "has a secret{named} that expired on {expiry} and is refused"
+        ));
     }
 
-    Ok(())
+    Ok(warnings)
 }
 
 /// A secret file's contents, wiped when dropped.

@@ -120,7 +120,7 @@ http {
 
 EOF
 
-$t->run()->plan(61);
+$t->run()->plan(62);
 
 ###############################################################################
 
@@ -244,8 +244,11 @@ my @warn = $t->log_lines('error.log', qr/\[warn\] .*expire/);
 ok(scalar @warn, 'secrets expired at load warned');
 unlike(join("\n", @warn), qr/\Q$s{today}\E|\Q$s{past}\E|\Q$s{fileold}\E/,
 	'expiry warnings without secret');
-unlike($t->read_file('error.log'), qr/\[warn\] .*app\.secrets/,
+unlike($t->read_file('error.log'), qr/\[warn\] .*app\.secrets.*readable/,
 	'no permission warning for private file');
+like($t->read_file('error.log'),
+	qr/\[warn\] .*"file-old" that expired on .* in \S+app\.secrets:\d+$/m,
+	'expiry warning names the secret file and line');
 
 ###############################################################################
 
