@@ -408,6 +408,7 @@ $h = h2_request([@request, ':path' => '/h2-repeated',
 	($header => $secret) x 50]);
 is($h->{status}, 403, 'h2: secret repeated 50 times refused');
 
+$t->logged('/h2-repeated');
 is(join(' ', map { $t->refusal_reasons($_) } qw(/h2-split-wrong /h2-halves
 	/h2-twice /h2-ctl /h2-at-limit /h2-repeated)),
 	'invalid duplicate duplicate invalid invalid duplicate',
