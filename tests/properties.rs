@@ -22,8 +22,10 @@ use proptest::prelude::*;
 
 use exempt::{parse_patterns, PathExemptions, Pattern, PatternError};
 use secret::{
-    check_secret, SecretError, SecretSet, Strength, MAX_SECRET_LEN, RECOMMENDED_SECRET_LEN,
+    check_secret, Expiry, SecretError, SecretSet, SecretSpec, SecretValue, Strength, MAX_LABEL_LEN,
+    MAX_SECRET_LEN, RECOMMENDED_SECRET_LEN,
 };
+use sha2::{Digest as _, Sha256};
 use verdict::{verify, Presented, Refusal};
 
 // ---------------------------------------------------------------------------
@@ -58,9 +60,10 @@ fn exempt_arg() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
-/// A secret-like value: printable bytes of a length around the limits.
+/// A secret-like value: printable bytes of a length around the limits,
+/// never in the digest form `sha256:...`.
 fn secret_like() -> impl Strategy<Value = Vec<u8>> {
-    prop_oneof![
+    let plain = prop_oneof![
         vec(prop::sample::select(b"ab01+/=".to_vec()), 1..40),
         vec(32u8..127, 1..24),
         vec(any::<u8>(), 0..40),
@@ -68,7 +71,22 @@ fn secret_like() -> impl Strategy<Value = Vec<u8>> {
             prop::sample::select(b"xy".to_vec()),
             MAX_SECRET_LEN - 2..MAX_SECRET_LEN + 3
         ),
-    ]
+    ];
+    plain.prop_filter("digest form", |s| !is_digest_form(s))
+}
+
+fn is_digest_form(s: &[u8]) -> bool {
+    s.len() >= 7 && s[..7].eq_ignore_ascii_case(b"sha256:")
+}
+
+/// The configuration's digest form of a secret, in lower or upper case.
+fn digest_form(secret: &[u8], upper: bool) -> Vec<u8> {
+    let hex: String = Sha256::digest(secret)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let hex = if upper { hex.to_uppercase() } else { hex };
+    [b"sha256:".as_slice(), hex.as_bytes()].concat()
 }
 
 /// A presented value derived from `base`: itself, or one small change away.
@@ -393,6 +411,7 @@ proptest! {
         secrets in vec(secret_like(), 1..4),
         values in vec(prop_oneof![secret_like(), any_bytes(8)], 0..3),
         reuse in any::<bool>(),
+        now in any::<i64>(),
     ) {
         let mut set = SecretSet::new();
         let mut model: Vec<Vec<u8>> = Vec::new();
@@ -415,6 +434,227 @@ proptest! {
             [v] => model.iter().position(|s| s == v).ok_or(Refusal::Invalid),
             _ => Err(Refusal::Duplicate),
         };
-        prop_assert_eq!(verify(presented, &set), expected);
+        prop_assert_eq!(verify(presented, &set, now), expected);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// digests, options and expiry dates
+
+/// Days in a month by the Gregorian rules.
+fn model_days_in_month(year: u32, month: u32) -> u32 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// `YYYY-MM-DD`, a real date from 1970 on, as numbers.
+fn model_date(text: &[u8]) -> Option<(u32, u32, u32)> {
+    let shape = text.len() == 10
+        && text.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !shape {
+        return None;
+    }
+    let text = core::str::from_utf8(text).ok()?;
+    let (y, m, d) = (
+        text[0..4].parse().ok()?,
+        text[5..7].parse().ok()?,
+        text[8..10].parse().ok()?,
+    );
+    let valid = y >= 1970 && (1..=12).contains(&m) && d >= 1 && d <= model_days_in_month(y, m);
+    valid.then_some((y, m, d))
+}
+
+/// Seconds from 1970-01-01 to the start of the day, counted in whole years
+/// and months.
+fn model_timestamp((y, m, d): (u32, u32, u32)) -> i64 {
+    let mut days = 0i64;
+    for year in 1970..y {
+        days += if model_days_in_month(year, 2) == 29 {
+            366
+        } else {
+            365
+        };
+    }
+    for month in 1..m {
+        days += i64::from(model_days_in_month(y, month));
+    }
+    (days + i64::from(d) - 1) * 86_400
+}
+
+fn date_text() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        (1960u32..2450, 0u32..14, 0u32..33)
+            .prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}").into_bytes()),
+        vec(prop::sample::select(b"0123456789-x".to_vec()), 8..12),
+    ]
+}
+
+/// The documented grammar of `SECRET [label=NAME] [expires=YYYY-MM-DD]`:
+/// whether it is accepted, and what it gives (digest or not, label, date).
+type ModelSpec = (bool, Option<String>, Option<Vec<u8>>);
+
+fn model_spec(args: &[Vec<u8>]) -> Option<ModelSpec> {
+    let value = args.first().cloned().unwrap_or_default();
+    let digest = is_digest_form(&value);
+    if digest {
+        let hex = &value[7..];
+        if hex.len() != 64 || !hex.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+    } else if !model_secret_errors(&value).is_empty() {
+        return None;
+    }
+
+    let (mut label, mut expires) = (None, None);
+    for arg in args.iter().skip(1) {
+        if let Some(name) = arg.strip_prefix(b"label=") {
+            let valid = !name.is_empty()
+                && name.len() <= MAX_LABEL_LEN
+                && name
+                    .iter()
+                    .all(|c| c.is_ascii_alphanumeric() || b"._-".contains(c));
+            if label.is_some() || !valid {
+                return None;
+            }
+            label = Some(String::from_utf8(name.to_vec()).ok()?);
+        } else if let Some(date) = arg.strip_prefix(b"expires=") {
+            if expires.is_some() || model_date(date).is_none() {
+                return None;
+            }
+            expires = Some(date.to_vec());
+        } else {
+            return None;
+        }
+    }
+
+    Some((digest, label, expires))
+}
+
+fn spec_arg() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        vec(prop::sample::select(b"ab._-Z9 /=".to_vec()), 0..6).prop_map(|l| [
+            b"label=".as_slice(),
+            &l
+        ]
+        .concat()),
+        vec(any::<u8>(), 0..70).prop_map(|l| [b"label=".as_slice(), &l].concat()),
+        date_text().prop_map(|d| [b"expires=".as_slice(), &d].concat()),
+        any_bytes(10),
+    ]
+}
+
+fn spec_value() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        secret_like(),
+        (secret_like(), any::<bool>()).prop_map(|(s, upper)| digest_form(&s, upper)),
+        vec(
+            prop::sample::select(b"0123456789abcdefABCDEFg".to_vec()),
+            60..68
+        )
+        .prop_map(|h| [b"SHA256:".as_slice(), &h].concat()),
+        any_bytes(12),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn dates_agree_with_calendar(text in date_text()) {
+        let parsed = Expiry::parse(&text);
+        let model = model_date(&text);
+        prop_assert_eq!(parsed.is_some(), model.is_some(), "{}", String::from_utf8_lossy(&text));
+        if let (Some(expiry), Some(date)) = (parsed, model) {
+            prop_assert_eq!(expiry.to_string().into_bytes(), text);
+            prop_assert_eq!(expiry.timestamp(), model_timestamp(date));
+            prop_assert!(!expiry.has_passed(model_timestamp(date) - 1));
+            prop_assert!(expiry.has_passed(model_timestamp(date)));
+        }
+    }
+
+    #[test]
+    fn dates_never_panic(text in any_bytes(12)) {
+        prop_assert_eq!(Expiry::parse(&text).is_some(), model_date(&text).is_some());
+    }
+
+    #[test]
+    fn secret_options_agree_with_grammar(
+        value in spec_value(),
+        options in vec(spec_arg(), 0..4),
+    ) {
+        let args: Vec<Vec<u8>> = std::iter::once(value).chain(options).collect();
+        let parsed = SecretSpec::parse(args.iter().map(Vec::as_slice));
+        let model = model_spec(&args);
+
+        prop_assert_eq!(parsed.is_ok(), model.is_some(), "{:?}", parsed);
+        if let (Ok((spec, _)), Some((digest, label, expires))) = (parsed, model) {
+            prop_assert_eq!(matches!(spec.value, SecretValue::Sha256(_)), digest);
+            prop_assert_eq!(spec.label.map(str::to_owned), label);
+            prop_assert_eq!(spec.expires.map(|e| e.to_string().into_bytes()), expires);
+        }
+    }
+
+    #[test]
+    fn digests_match_like_the_secret(
+        secrets in vec((secret_like(), 0u8..3), 1..5),
+        pick in any::<prop::sample::Index>(),
+        other in prop_oneof![secret_like(), any_bytes(20)],
+    ) {
+        // each secret as written, as its digest, or as its digest in upper
+        // case: the set must find them as if each were written plainly
+        let mut set = SecretSet::new();
+        let mut model: Vec<Vec<u8>> = Vec::new();
+        for (secret, form) in &secrets {
+            let written = match form {
+                0 => secret.clone(),
+                1 => digest_form(secret, false),
+                _ => digest_form(secret, true),
+            };
+            let acceptable = *form != 0 || check_secret(secret).is_ok();
+            let result = set.add(&written);
+            if acceptable && !model.contains(secret) {
+                prop_assert_eq!(result.map(|(i, _)| i), Ok(model.len()));
+                model.push(secret.clone());
+            } else {
+                prop_assert!(result.is_err());
+            }
+        }
+
+        let expected = |p: &[u8]| {
+            model.iter().position(|s| s == p).filter(|_| p.len() <= MAX_SECRET_LEN)
+        };
+        let chosen = secrets[pick.index(secrets.len())].0.clone();
+        for presented in [chosen.as_slice(), other.as_slice()] {
+            prop_assert_eq!(set.find(presented), expected(presented));
+        }
+    }
+
+    #[test]
+    fn expired_secrets_are_refused_from_their_day(
+        date in (1970u32..2200, 1u32..13, 1u32..29),
+        offset in -200_000i64..200_000,
+    ) {
+        let text = format!("expires={:04}-{:02}-{:02}", date.0, date.1, date.2);
+        let secret = b"expiring-secret-value-0123456789";
+        let parsed = SecretSpec::parse([secret.as_slice(), text.as_bytes()]);
+        prop_assert!(parsed.is_ok());
+        let mut set = SecretSet::new();
+        if let Ok((spec, _)) = parsed {
+            prop_assert_eq!(set.insert(&spec), Ok(0));
+        }
+
+        let now = model_timestamp(date) + offset;
+        let expected = if offset >= 0 { Err(Refusal::Expired(0)) } else { Ok(0) };
+        prop_assert_eq!(verify(Presented::One(secret), &set, now), expected);
+        prop_assert_eq!(verify(Presented::One(b"other"), &set, now), Err(Refusal::Invalid));
     }
 }
