@@ -37,6 +37,20 @@ my $timeout = $ENV{TEST_NGINX_TIMEOUT} || 5;
 my $t = Preauth::Nginx->new();
 my $h2 = $t->has_module('http_v2');
 
+# some builds limit the number of header lines (max_headers, 1000 by
+# default where it exists): raised for the server with thousands of them
+my $probe = Preauth::Nginx->new()->write_config(<<'EOF');
+%%GLOBALS%%
+events {
+}
+http {
+	max_headers 20000;
+}
+EOF
+my ($no_max_headers) = $probe->test_config();
+undef $probe;
+my $max_headers = $no_max_headers ? '' : 'max_headers 20000;';
+
 # nginx answers HTTP/2 on port 4 only when built with it
 my $h2_server = $h2 ? <<'EOF' : '';
 	server {
@@ -55,7 +69,7 @@ my $h2_server = $h2 ? <<'EOF' : '';
 	}
 EOF
 
-$t->write_config(<<'EOF' =~ s/%%H2_SERVER%%\n/$h2_server/r);
+my $template = <<'EOF';
 
 %%GLOBALS%%
 
@@ -93,6 +107,7 @@ http {
 		server_name  many;
 
 		large_client_header_buffers 4 32k;
+		%%MAX_HEADERS%%
 
 		mattermost_preauth on;
 		mattermost_preauth_secret "Zu9JZvhfjn6TR3Bjf91VqquwUVk2ui6q18s0M0w2iOU=";
@@ -130,6 +145,10 @@ http {
 }
 
 EOF
+
+$template =~ s/%%H2_SERVER%%\n/$h2_server/;
+$template =~ s/%%MAX_HEADERS%%/$max_headers/;
+$t->write_config($template);
 
 my $dir = $t->testdir();
 
@@ -384,13 +403,15 @@ $h = h2_request([@request, ':path' => '/h2-twice', $header => $secret,
 is($h->{status}, 403, 'h2: secret twice refused');
 
 $h = h2_request([@request, ':path' => '/h2-upper', $name => $secret]);
-is($h->{status}, 400, 'h2: upper-case name refused by nginx');
+ok($h->{status} == 400 || defined $h->{rst},
+	'h2: upper-case name refused by nginx (400, or a reset stream in older nginx)');
 
 $h = h2_request([@request, ':path' => '/h2-ctl', $header => "$secret\x01"]);
 is($h->{status}, 403, 'h2: control byte after the secret refused');
 
 $h = h2_request([@request, ':path' => '/h2-nul', $header => "$junk\0"]);
-is($h->{status}, 400, 'h2: NUL in the value refused by nginx');
+ok($h->{status} == 400 || defined $h->{rst},
+	'h2: NUL in the value refused by nginx (400, or a reset stream in older nginx)');
 
 $h = h2_request([@request, ':path' => '/h2-at-limit', $header => 'w' x 2048]);
 is($h->{status}, 403, 'h2: value of the buffer size refused');
