@@ -361,6 +361,8 @@ like($head, qr/^HTTP\/1\.1 403 /, 'large body with expect: refused');
 cmp_ok($elapsed, '<', $timeout, 'large body with expect: without waiting');
 close $s;
 
+# each logged when nginx ends the request, after the client has gone
+$t->logged("/body/$_") for qw(expect large chunked large-wrong);
 is(join(' ', map { $t->refusal_reasons("/body/$_") }
 	qw(expect large chunked large-wrong)),
 	'missing missing missing invalid', 'body refusals logged');
