@@ -49,3 +49,6 @@ mod handler;
 mod module;
 #[cfg(not(test))]
 mod variables;
+
+#[cfg(test)]
+mod properties;

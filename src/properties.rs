@@ -7,15 +7,7 @@
 //! Inputs come from small alphabets so that matches, near misses and
 //! collisions with the special words happen often.
 
-// The library also holds the nginx glue, which refers to symbols that only
-// a running nginx provides, so a test program cannot link it; the pure
-// modules are compiled into this test from their sources instead.
-#[path = "../src/exempt.rs"]
-mod exempt;
-#[path = "../src/secret.rs"]
-mod secret;
-#[path = "../src/verdict.rs"]
-mod verdict;
+use crate::{exempt, secret, verdict};
 
 use proptest::collection::vec;
 use proptest::prelude::*;
