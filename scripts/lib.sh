@@ -10,10 +10,13 @@ MODULE=ngx_http_mattermost_preauth_module
 
 # Debian/Ubuntu packages needed to build the module and the vendored nginx
 BUILD_PACKAGES=(libclang-dev libpcre2-dev zlib1g-dev libssl-dev make gcc
-    binutils pkg-config curl perl)
+    binutils pkg-config curl perl openssl)
 
 # packages needed to build for, and test against, the distribution's nginx
 SYSTEM_PACKAGES=(nginx nginx-dev)
+
+# packages needed to build and check the Debian package
+PACKAGE_PACKAGES=(dpkg-dev lintian)
 
 
 say() {
@@ -138,6 +141,20 @@ nginx_version() {
 source_version() {
     sed -n 's/^#define NGINX_VERSION *"\(.*\)"/\1/p' \
         "$1/src/core/nginx.h" 2>/dev/null
+}
+
+
+# vendored_source: prints the nginx source tree that the newest nginx-sys
+# build under target/ (the vendored nginx of `scripts/build`) was built
+# from; objs/last-build-info starts with its quoted path
+vendored_source() {
+    local target=${CARGO_TARGET_DIR:-$ROOT/target} info
+
+    # shellcheck disable=SC2012 # cargo's own names, plain characters
+    info=$(ls -t "$target"/release/build/nginx-sys-*/out/objs/last-build-info \
+        2>/dev/null | head -n 1)
+    [[ -n $info ]] || return 1
+    sed -n '1s/^"\([^"]*\)".*/\1/p' "$info"
 }
 
 

@@ -7,25 +7,40 @@
 
 use core::ffi::{c_char, c_void};
 use core::ptr;
+use std::ffi::OsStr;
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::PermissionsExt;
 use std::rc::Rc;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use ngx::core::{Pool, NGX_CONF_ERROR, NGX_CONF_OK};
 use ngx::ffi::{
-    ngx_command_t, ngx_conf_t, ngx_regex_compile, ngx_regex_compile_t, ngx_regex_elt_t, ngx_str_t,
-    NGX_LOG_EMERG, NGX_LOG_WARN, NGX_MAX_CONF_ERRSTR, NGX_OK, NGX_REGEX_CASELESS,
+    ngx_command_t, ngx_conf_full_name, ngx_conf_t, ngx_regex_compile, ngx_regex_compile_t,
+    ngx_regex_elt_t, ngx_str_t, ngx_uint_t, NGX_LOG_EMERG, NGX_LOG_ERR, NGX_LOG_INFO,
+    NGX_LOG_NOTICE, NGX_LOG_WARN, NGX_MAX_CONF_ERRSTR, NGX_OK, NGX_REGEX_CASELESS,
 };
 use ngx::http::HttpModuleConfExt;
 use ngx::{ngx_conf_log_error, ngx_log_error};
 
 use crate::exempt::{parse_patterns, PathExemptions, Pattern};
 use crate::module::module;
-use crate::secret::{SecretSet, Strength};
+use crate::secret::{file_lines, SecretError, SecretSet, SecretSpec, Strength};
+use zeroize::Zeroizing;
+
+/// The largest secret file read; anything bigger is a mistake.
+const MAX_SECRET_FILE_SIZE: u64 = 1 << 20;
 
 /// Settings shared by the whole `http` block.
 #[derive(Debug, Default)]
 pub struct MainConf {
     /// Some level has `mattermost_preauth on`: the handlers are needed.
     pub used: bool,
+    /// The indexes of `$mattermost_preauth_status` and
+    /// `$mattermost_preauth_secret_label` among the request's variables,
+    /// where the access check records its outcome.
+    pub variables: Option<(usize, usize)>,
 }
 
 /// The exemptions in effect at one level.
@@ -57,6 +72,8 @@ pub struct LocConf {
     enabled_at: Option<ConfSite>,
     secrets: Option<Rc<SecretSet>>,
     exemptions: Option<Rc<Exemptions>>,
+    dry_run: Option<bool>,
+    log_level: Option<ngx_uint_t>,
 }
 
 impl LocConf {
@@ -72,6 +89,15 @@ impl LocConf {
         self.exemptions.as_deref()
     }
 
+    pub fn dry_run(&self) -> bool {
+        self.dry_run == Some(true)
+    }
+
+    /// The level of the per-request log lines.
+    pub fn log_level(&self) -> ngx_uint_t {
+        self.log_level.unwrap_or(NGX_LOG_ERR as ngx_uint_t)
+    }
+
     fn merge_from(&mut self, prev: &Self) -> Result<(), MergeError> {
         if self.enabled.is_none() {
             self.enabled = prev.enabled;
@@ -85,6 +111,9 @@ impl LocConf {
         if self.exemptions.is_none() {
             self.exemptions.clone_from(&prev.exemptions);
         }
+
+        self.dry_run = self.dry_run.or(prev.dry_run);
+        self.log_level = self.log_level.or(prev.log_level);
 
         if self.enabled() && self.secrets().is_none_or(SecretSet::is_empty) {
             return Err(MergeError::NoSecret(self.enabled_at.clone()));
@@ -139,25 +168,15 @@ pub unsafe extern "C" fn set_preauth(
     // SAFETY: nginx passes this module's location configuration
     let conf = unsafe { &mut *conf.cast::<LocConf>() };
     // SAFETY: nginx passes a valid configuration context
-    let (cfr, value) = unsafe { (&*cf, argument(cf, 1)) };
+    let cfr = unsafe { &*cf };
 
     if conf.enabled.is_some() {
         return c"is duplicate".as_ptr().cast_mut();
     }
 
-    let enabled = match value {
-        b"on" => true,
-        b"off" => false,
-        _ => {
-            ngx_conf_log_error!(
-                NGX_LOG_EMERG,
-                cf,
-                "invalid value \"{}\" in \"mattermost_preauth\" directive, it must be \"on\" \
-                 or \"off\"",
-                value.escape_ascii()
-            );
-            return NGX_CONF_ERROR;
-        }
+    // SAFETY: as above
+    let Some(enabled) = (unsafe { on_off(cf, "mattermost_preauth") }) else {
+        return NGX_CONF_ERROR;
     };
 
     conf.enabled = Some(enabled);
@@ -175,8 +194,31 @@ pub unsafe extern "C" fn set_preauth(
     NGX_CONF_OK
 }
 
-/// `mattermost_preauth_secret SECRET;`
-pub unsafe extern "C" fn set_secret(
+/// `mattermost_preauth_dry_run on | off;`
+pub unsafe extern "C" fn set_dry_run(
+    cf: *mut ngx_conf_t,
+    _cmd: *mut ngx_command_t,
+    conf: *mut c_void,
+) -> *mut c_char {
+    // SAFETY: nginx passes this module's location configuration
+    let conf = unsafe { &mut *conf.cast::<LocConf>() };
+
+    if conf.dry_run.is_some() {
+        return c"is duplicate".as_ptr().cast_mut();
+    }
+
+    // SAFETY: nginx passes a valid configuration context
+    match unsafe { on_off(cf, "mattermost_preauth_dry_run") } {
+        Some(dry_run) => {
+            conf.dry_run = Some(dry_run);
+            NGX_CONF_OK
+        }
+        None => NGX_CONF_ERROR,
+    }
+}
+
+/// `mattermost_preauth_log_level info | notice | warn | error;`
+pub unsafe extern "C" fn set_log_level(
     cf: *mut ngx_conf_t,
     _cmd: *mut ngx_command_t,
     conf: *mut c_void,
@@ -186,20 +228,49 @@ pub unsafe extern "C" fn set_secret(
     // SAFETY: nginx passes a valid configuration context
     let value = unsafe { argument(cf, 1) };
 
-    // merging starts after the whole block is read, so nothing shares this
-    // level's list yet and make_mut does not copy it
-    let secrets = Rc::make_mut(conf.secrets.get_or_insert_with(Default::default));
+    if conf.log_level.is_some() {
+        return c"is duplicate".as_ptr().cast_mut();
+    }
 
-    match secrets.add(value) {
-        Ok((_, Strength::Good)) => NGX_CONF_OK,
-        Ok((_, Strength::Short)) => {
+    let level = match value {
+        b"info" => NGX_LOG_INFO,
+        b"notice" => NGX_LOG_NOTICE,
+        b"warn" => NGX_LOG_WARN,
+        b"error" => NGX_LOG_ERR,
+        _ => {
             ngx_conf_log_error!(
-                NGX_LOG_WARN,
+                NGX_LOG_EMERG,
                 cf,
-                "\"mattermost_preauth_secret\" has a secret shorter than {} bytes; generate a \
-                 longer one with \"openssl rand -base64 32\"",
-                crate::secret::RECOMMENDED_SECRET_LEN
+                "invalid value \"{}\" in \"mattermost_preauth_log_level\" directive, it \
+                 must be \"info\", \"notice\", \"warn\" or \"error\"",
+                value.escape_ascii()
             );
+            return NGX_CONF_ERROR;
+        }
+    };
+
+    conf.log_level = Some(level as ngx_uint_t);
+    NGX_CONF_OK
+}
+
+/// `mattermost_preauth_secret SECRET [label=NAME] [expires=YYYY-MM-DD];`
+pub unsafe extern "C" fn set_secret(
+    cf: *mut ngx_conf_t,
+    _cmd: *mut ngx_command_t,
+    conf: *mut c_void,
+) -> *mut c_char {
+    // SAFETY: nginx passes this module's location configuration
+    let conf = unsafe { &mut *conf.cast::<LocConf>() };
+    // SAFETY: nginx passes a valid configuration context
+    let args = unsafe { arguments(cf) };
+
+    let fields = args.iter().skip(1).map(ngx_str_t::as_bytes);
+
+    match add_secret(conf, fields) {
+        Ok(warnings) => {
+            for warning in warnings {
+                ngx_conf_log_error!(NGX_LOG_WARN, cf, "\"mattermost_preauth_secret\" {warning}");
+            }
             NGX_CONF_OK
         }
         Err(err) => {
@@ -207,6 +278,178 @@ pub unsafe extern "C" fn set_secret(
             NGX_CONF_ERROR
         }
     }
+}
+
+/// `mattermost_preauth_secret_file PATH;`
+pub unsafe extern "C" fn set_secret_file(
+    cf: *mut ngx_conf_t,
+    _cmd: *mut ngx_command_t,
+    conf: *mut c_void,
+) -> *mut c_char {
+    // SAFETY: nginx passes this module's location configuration
+    let conf = unsafe { &mut *conf.cast::<LocConf>() };
+
+    // SAFETY: nginx passes a valid configuration context
+    let Some(path) = (unsafe { full_name(cf) }) else {
+        return NGX_CONF_ERROR;
+    };
+    let shown = path.escape_ascii();
+
+    let contents = match read_secret_file(&path) {
+        Ok(contents) => contents,
+        Err(reason) => {
+            ngx_conf_log_error!(
+                NGX_LOG_EMERG,
+                cf,
+                "\"mattermost_preauth_secret_file\" cannot read \"{shown}\" ({reason})"
+            );
+            return NGX_CONF_ERROR;
+        }
+    };
+
+    if contents.readable_by_others {
+        ngx_conf_log_error!(
+            NGX_LOG_WARN,
+            cf,
+            "\"mattermost_preauth_secret_file\" \"{shown}\" is readable by other users than \
+             its owner; \"chmod 600\" it"
+        );
+    }
+
+    // SAFETY: nginx passes a valid configuration context
+    let log = unsafe { (*cf).log };
+
+    let mut count = 0;
+    for (line, fields) in file_lines(&contents.bytes) {
+        match add_secret(conf, fields) {
+            Ok(warnings) => {
+                for warning in warnings {
+                    ngx_log_error!(
+                        NGX_LOG_WARN,
+                        log,
+                        "\"mattermost_preauth_secret_file\" {warning} in {shown}:{line}"
+                    );
+                }
+            }
+            Err(err) => {
+                ngx_log_error!(
+                    NGX_LOG_EMERG,
+                    log,
+                    "\"mattermost_preauth_secret_file\" {err} in {shown}:{line}"
+                );
+                return NGX_CONF_ERROR;
+            }
+        }
+        count += 1;
+    }
+
+    if count == 0 {
+        ngx_conf_log_error!(
+            NGX_LOG_EMERG,
+            cf,
+            "\"mattermost_preauth_secret_file\" \"{shown}\" has no secrets"
+        );
+        return NGX_CONF_ERROR;
+    }
+
+    NGX_CONF_OK
+}
+
+/// Parses one secret with its options and adds it to the level's set;
+/// returns what deserves a warning: a short or an expired secret.
+fn add_secret<'a, I>(conf: &mut LocConf, fields: I) -> Result<Vec<String>, SecretError>
+where
+    I: IntoIterator<Item = &'a [u8]>,
+{
+    let (spec, strength) = SecretSpec::parse(fields)?;
+
+    // merging starts after the whole block is read, so nothing shares this
+    // level's list yet and make_mut does not copy it
+    let secrets = Rc::make_mut(conf.secrets.get_or_insert_with(Default::default));
+    let index = secrets.insert(&spec)?;
+
+    let named = match secrets.label(index) {
+        "" => String::new(),
+        label => format!(" labelled \"{label}\""),
+    };
+
+    let mut warnings = Vec::new();
+
+    if strength == Strength::Short {
+        warnings.push(format!(
+            "has a secret{named} shorter than {} bytes; generate a longer one with \
+             \"openssl rand -base64 32\"",
+            crate::secret::RECOMMENDED_SECRET_LEN
+        ));
+    }
+
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+
+    if let Some(expiry) = spec.expires.filter(|e| e.has_passed(now)) {
+        warnings.push(format!(
+            "has a secret{named} that expired on {expiry} and is refused"
+        ));
+    }
+
+    Ok(warnings)
+}
+
+/// A secret file's contents, wiped when dropped.
+struct SecretFile {
+    bytes: Zeroizing<Vec<u8>>,
+    readable_by_others: bool,
+}
+
+fn read_secret_file(path: &[u8]) -> Result<SecretFile, String> {
+    let mut file = File::open(OsStr::from_bytes(path)).map_err(describe)?;
+    let meta = file.metadata().map_err(describe)?;
+
+    if !meta.is_file() {
+        return Err(String::from("not a regular file"));
+    }
+
+    if meta.len() > MAX_SECRET_FILE_SIZE {
+        return Err(format!("larger than {MAX_SECRET_FILE_SIZE} bytes"));
+    }
+
+    let mut bytes = Zeroizing::new(Vec::new());
+    (&mut file)
+        .take(MAX_SECRET_FILE_SIZE)
+        .read_to_end(&mut bytes)
+        .map_err(describe)?;
+
+    Ok(SecretFile {
+        bytes,
+        readable_by_others: meta.permissions().mode() & 0o044 != 0,
+    })
+}
+
+/// An I/O error the way nginx shows one: `2: No such file or directory`.
+fn describe(err: io::Error) -> String {
+    let text = err.to_string();
+    match err.raw_os_error() {
+        Some(code) => {
+            let suffix = format!(" (os error {code})");
+            format!("{code}: {}", text.strip_suffix(&suffix).unwrap_or(&text))
+        }
+        None => text,
+    }
+}
+
+/// The directive's path argument, relative to the configuration prefix.
+unsafe fn full_name(cf: *mut ngx_conf_t) -> Option<Vec<u8>> {
+    // SAFETY: while a directive is read, its arguments are valid
+    let mut name = unsafe { arguments(cf) }.get(1).copied()?;
+
+    // SAFETY: nginx passes a valid configuration context with its cycle;
+    // the full name is allocated in the cycle's pool
+    if unsafe { ngx_conf_full_name((*cf).cycle, &mut name, 1) } != NGX_OK as isize {
+        return None;
+    }
+
+    Some(name.as_bytes().to_vec())
 }
 
 /// `mattermost_preauth_exempt PATTERN ...;`
@@ -298,6 +541,25 @@ unsafe fn compile_regex(
         regex: rc.regex,
         name,
     })
+}
+
+/// The value of an `on | off` directive, or `None` after logging why not.
+unsafe fn on_off(cf: *mut ngx_conf_t, directive: &str) -> Option<bool> {
+    // SAFETY: nginx passes a valid configuration context
+    match unsafe { argument(cf, 1) } {
+        b"on" => Some(true),
+        b"off" => Some(false),
+        value => {
+            ngx_conf_log_error!(
+                NGX_LOG_EMERG,
+                cf,
+                "invalid value \"{}\" in \"{directive}\" directive, it must be \"on\" or \
+                 \"off\"",
+                value.escape_ascii()
+            );
+            None
+        }
+    }
 }
 
 /// The arguments of the directive being read, its name first.

@@ -17,39 +17,69 @@
 //! refusal. A request that another module allowed is neither logged as
 //! refused nor given the headers, even if the upstream answers 403.
 //!
+//! The outcome of the first check of a request is also recorded for the
+//! variables (see `variables`). Exemptions apply only to a canonical request
+//! target: the path as the client sent it must be the normalized URI that
+//! the exemptions are matched against, so that no encoding, dot segment or
+//! repeated slash can make a request exempt here while the upstream, which
+//! may receive the original bytes, sees another path. A URI set by the
+//! configuration (`rewrite`, `error_page`) is what an upstream receives.
+//!
 //! An allowed request allocates nothing and runs no regular expression.
 
 use core::ffi::c_void;
 use core::{mem, ptr, slice};
 
 use ngx::ffi::{
-    ngx_array_push, ngx_array_t, ngx_conf_t, ngx_http_core_main_conf_t, ngx_http_handler_pt,
-    ngx_http_output_header_filter_pt, ngx_http_phases_NGX_HTTP_ACCESS_PHASE,
+    ngx_array_push, ngx_array_t, ngx_cached_time, ngx_conf_t, ngx_http_core_main_conf_t,
+    ngx_http_handler_pt, ngx_http_output_header_filter_pt, ngx_http_phases_NGX_HTTP_ACCESS_PHASE,
     ngx_http_phases_NGX_HTTP_LOG_PHASE, ngx_http_phases_NGX_HTTP_PRECONTENT_PHASE,
     ngx_http_request_t, ngx_http_top_header_filter, ngx_int_t, ngx_list_part_t, ngx_list_push,
     ngx_list_t, ngx_pool_cleanup_add, ngx_regex_elt_t, ngx_regex_exec_array, ngx_str_t,
     ngx_table_elt_t, ngx_uint_t, NGX_DECLINED, NGX_ERROR, NGX_HTTP_FORBIDDEN,
-    NGX_HTTP_INTERNAL_SERVER_ERROR, NGX_LOG_ERR, NGX_OK,
+    NGX_HTTP_INTERNAL_SERVER_ERROR, NGX_OK,
 };
 use ngx::http::{HttpModuleConfExt, HttpModuleMainConf, NgxHttpCoreModule};
 use ngx::ngx_log_error;
 
 use crate::conf::{LocConf, MainConf};
 use crate::module::module;
-use crate::verdict::{verify, Presented, Refusal, HEADER_HASH, HEADER_LOWCASE};
+use crate::variables;
+use crate::verdict::{verify, Presented, Refusal, Status, HEADER_HASH, HEADER_LOWCASE};
 
 /// The next header filter in nginx's chain.
 static mut NEXT_HEADER_FILTER: ngx_http_output_header_filter_pt = None;
 
-/// What the request's refusal left for the header filter.
+/// What the request's refusal left for the header filter and the log.
 struct RefusalState {
     /// The latest access check refused the request and nothing allowed it
     /// afterwards.
     refused: bool,
     /// An earlier refusal ended the access phase of its location.
     stood: bool,
-    /// The reason of the refusal that stood, or else of the latest one.
+    /// A check in dry run would have refused the request.
+    noted: bool,
+    /// Of the refusal that stood, or else of the latest one.
     reason: Refusal,
+    label: &'static [u8],
+    level: ngx_uint_t,
+}
+
+/// The outcome of the check for one request.
+pub struct Outcome {
+    pub status: Status,
+    /// The label of the secret presented, if it matched or expired.
+    pub label: &'static [u8],
+    /// Why the request is to be refused, if it is.
+    pub refusal: Option<Refusal>,
+}
+
+impl Outcome {
+    const OFF: Self = Self {
+        status: Status::Off,
+        label: b"",
+        refusal: None,
+    };
 }
 
 /// Chains the header filter, and registers the access, pre-content and log
@@ -70,11 +100,18 @@ pub unsafe fn install(cf: *mut ngx_conf_t) -> ngx_int_t {
     }
 
     // SAFETY: the main configuration is this module's MainConf
-    let used = unsafe { cf.http_main_conf_unchecked::<MainConf>(module()) }
-        // SAFETY: allocated by create_main_conf for this configuration
-        .is_some_and(|main| unsafe { main.as_ref().used });
-    if !used {
+    let Some(mut main) = (unsafe { cf.http_main_conf_unchecked::<MainConf>(module()) }) else {
+        return NGX_ERROR as ngx_int_t;
+    };
+    // SAFETY: allocated by create_main_conf for this configuration
+    let main = unsafe { main.as_mut() };
+    if !main.used {
         return NGX_OK as ngx_int_t;
+    }
+
+    // SAFETY: as above
+    if !unsafe { variables::index(cf, main) } {
+        return NGX_ERROR as ngx_int_t;
     }
 
     let Some(cmcf) = NgxHttpCoreModule::main_conf_mut(cf) else {
@@ -122,30 +159,80 @@ unsafe extern "C" fn access_handler(r: *mut ngx_http_request_t) -> ngx_int_t {
     let Some(conf) = location_conf(r) else {
         return NGX_DECLINED as ngx_int_t;
     };
+
+    let outcome = evaluate_in(r, conf);
+    variables::record(r, &outcome);
+
+    match outcome.refusal {
+        None if outcome.status == Status::Ok => NGX_OK as ngx_int_t,
+        None => NGX_DECLINED as ngx_int_t,
+        Some(reason) if conf.dry_run() => {
+            note(r, reason, outcome.label, conf.log_level());
+            NGX_DECLINED as ngx_int_t
+        }
+        Some(reason) => refuse(r, reason, outcome.label, conf.log_level()),
+    }
+}
+
+/// Evaluates the check for a request in the location it is in now.
+pub fn evaluate(r: &mut ngx_http_request_t) -> Outcome {
+    match location_conf(r) {
+        Some(conf) => evaluate_in(r, conf),
+        None => Outcome::OFF,
+    }
+}
+
+fn evaluate_in(r: &mut ngx_http_request_t, conf: &'static LocConf) -> Outcome {
     if !conf.enabled() {
-        return NGX_DECLINED as ngx_int_t;
+        return Outcome::OFF;
     }
 
     let presented = Presented::from_values(SecretHeaders::new(&r.headers_in.headers));
 
     // a level that is on always has secrets: the configuration check
     // refuses anything else, and an empty set would refuse every request
-    let reason = match conf.secrets().map(|secrets| verify(presented, secrets)) {
-        Some(Ok(_)) => return NGX_OK as ngx_int_t,
-        Some(Err(reason)) => reason,
-        None => Refusal::Invalid,
+    let Some(secrets) = conf.secrets() else {
+        return refused(Refusal::Invalid, b"");
     };
 
-    if is_exempt(conf, r) {
-        return NGX_DECLINED as ngx_int_t;
+    match verify(presented, secrets, now()) {
+        Ok(index) => Outcome {
+            status: Status::Ok,
+            label: secrets.label(index).as_bytes(),
+            refusal: None,
+        },
+        Err(_) if is_exempt(conf, r) => Outcome {
+            status: Status::Exempt,
+            label: b"",
+            refusal: None,
+        },
+        Err(reason @ Refusal::Expired(index)) => refused(reason, secrets.label(index).as_bytes()),
+        Err(reason) => refused(reason, b""),
     }
+}
 
-    refuse(r, reason)
+fn refused(reason: Refusal, label: &'static [u8]) -> Outcome {
+    Outcome {
+        status: reason.into(),
+        label,
+        refusal: Some(reason),
+    }
+}
+
+/// nginx's cached time, in seconds since the epoch.
+fn now() -> i64 {
+    // SAFETY: nginx keeps the cached time valid in every worker
+    unsafe { (**ptr::addr_of!(ngx_cached_time)).sec }
 }
 
 /// Records a refusal, for the header filter and the log phase to act on if
 /// nothing overrules it.
-fn refuse(r: &mut ngx_http_request_t, reason: Refusal) -> ngx_int_t {
+fn refuse(
+    r: &mut ngx_http_request_t,
+    reason: Refusal,
+    label: &'static [u8],
+    level: ngx_uint_t,
+) -> ngx_int_t {
     let Some(state) = refusal_state(r, true) else {
         return NGX_HTTP_INTERNAL_SERVER_ERROR as ngx_int_t;
     };
@@ -160,12 +247,31 @@ fn refuse(r: &mut ngx_http_request_t, reason: Refusal) -> ngx_int_t {
 
     if !state.stood {
         state.reason = reason;
+        state.label = label;
+        state.level = level;
     }
     state.refused = true;
 
     set_ctx(r, ptr::from_mut(state).cast());
 
     NGX_HTTP_FORBIDDEN as ngx_int_t
+}
+
+/// Records what a check in dry run would have refused, for the log phase.
+fn note(r: &mut ngx_http_request_t, reason: Refusal, label: &'static [u8], level: ngx_uint_t) {
+    let Some(state) = refusal_state(r, true) else {
+        return;
+    };
+
+    // SAFETY: the state lives in the request pool, as long as the request
+    let state = unsafe { &mut *state };
+
+    if !(state.refused || state.stood || state.noted) {
+        state.noted = true;
+        state.reason = reason;
+        state.label = label;
+        state.level = level;
+    }
 }
 
 /// Reached only by requests that passed the access phase: a refusal still
@@ -205,26 +311,57 @@ unsafe extern "C" fn header_filter(r: *mut ngx_http_request_t) -> ngx_int_t {
     }
 }
 
-/// Logs a refusal that stood, once, when the request ends: also when no
-/// response was sent (`return 444` as error page, a client that gave up).
-/// nginx's client and request context is kept, the action of the moment
-/// ("while logging request") left out.
+/// Logs a refusal that stood, or what a dry run would have refused, once,
+/// when the request ends: also when no response was sent (`return 444` as
+/// error page, a client that gave up). nginx's client and request context
+/// is kept, the action of the moment ("while logging request") left out.
 unsafe extern "C" fn log_handler(r: *mut ngx_http_request_t) -> ngx_int_t {
     // SAFETY: nginx passes a valid request
     let req = unsafe { &mut *r };
 
-    if ptr::eq(req.main, r) {
-        if let Some(reason) = refusal_stands(req) {
-            // SAFETY: a request's connection and its log outlive the request
-            let log = unsafe { &mut *(*req.connection).log };
-
-            let action = mem::replace(&mut log.action, ptr::null_mut());
-            ngx_log_error!(NGX_LOG_ERR, ptr::from_mut(log), "{}", reason.message());
-            log.action = action;
-        }
+    if !ptr::eq(req.main, r) {
+        return NGX_OK as ngx_int_t;
     }
 
+    let Some(state) = refusal_state(req, false) else {
+        return NGX_OK as ngx_int_t;
+    };
+    // SAFETY: the state lives in the request pool
+    let state = unsafe { &*state };
+
+    let dry_run = match (state.refused || state.stood, state.noted) {
+        (true, _) => "",
+        (false, true) => ", dry run",
+        (false, false) => return NGX_OK as ngx_int_t,
+    };
+
+    // SAFETY: a request's connection and its log outlive the request
+    let log = unsafe { &mut *(*req.connection).log };
+
+    let action = mem::replace(&mut log.action, ptr::null_mut());
+    ngx_log_error!(
+        state.level,
+        ptr::from_mut(log),
+        "{}{}{dry_run}",
+        state.reason.message(),
+        Labelled(state.label)
+    );
+    log.action = action;
+
     NGX_OK as ngx_int_t
+}
+
+/// A label for a log line: ` "NAME"`, or nothing.
+struct Labelled(&'static [u8]);
+
+impl core::fmt::Display for Labelled {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.0 {
+            b"" => Ok(()),
+            // labels are checked to be plain ASCII when configured
+            label => write!(f, " \"{}\"", label.escape_ascii()),
+        }
+    }
 }
 
 /// The reason of the refusal that answers the request, if one does.
@@ -262,6 +399,10 @@ fn is_exempt(conf: &LocConf, r: &mut ngx_http_request_t) -> bool {
         return false;
     };
 
+    if !is_canonical(r) {
+        return false;
+    }
+
     if exemptions.paths.matches(r.uri.as_bytes()) {
         return true;
     }
@@ -283,6 +424,26 @@ fn is_exempt(conf: &LocConf, r: &mut ngx_http_request_t) -> bool {
     // matching failure itself, and anything but a match is not exempt
     let rc = unsafe { ngx_regex_exec_array(&mut array, &mut r.uri, (*r.connection).log) };
     rc == NGX_OK as ngx_int_t
+}
+
+/// Whether the URI that exemptions are matched against is the one an
+/// upstream receives. While the URI comes from the request line, nginx
+/// forwards the client's bytes as they were sent, so they must be the
+/// normalized URI exactly: nothing decoded, no dot segment resolved, no
+/// repeated slash (which nginx keeps when `merge_slashes` is off). A URI
+/// that the configuration set (`rewrite`, `error_page`) is forwarded in its
+/// normalized form, and nginx marks the request line's as no longer valid.
+fn is_canonical(r: &ngx_http_request_t) -> bool {
+    if r.valid_unparsed_uri() == 0 {
+        // a request line without a path ("GET http://host?a") is not a
+        // URI the configuration set
+        return r.empty_path_in_uri() == 0;
+    }
+
+    let sent = r.unparsed_uri.as_bytes();
+    let path = sent.split(|&c| c == b'?').next().unwrap_or_default();
+
+    path == r.uri.as_bytes() && !path.windows(2).any(|pair| pair == b"//")
 }
 
 /// Marks the cleanup entry that carries a request's refusal state. It has
@@ -320,7 +481,10 @@ fn refusal_state(r: &ngx_http_request_t, create: bool) -> Option<*mut RefusalSta
         state.write(RefusalState {
             refused: false,
             stood: false,
+            noted: false,
             reason: Refusal::Missing,
+            label: b"",
+            level: 0,
         });
         (*c).handler = Some(refusal_state_tag);
         Some(state)

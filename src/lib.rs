@@ -16,10 +16,15 @@
 //! }
 //! ```
 //!
+//! Secrets may carry a label and an expiry date, be given as their SHA-256
+//! digest, and come from secret files; the outcome of each check is in the
+//! variables `$mattermost_preauth_status` and
+//! `$mattermost_preauth_secret_label`.
+//!
 //! The decision logic lives in plain Rust (`secret`, `exempt`, `verdict`)
-//! and is tested by `cargo test` without nginx; `conf` and `handler` only
-//! translate between it and nginx, and are left out of the unit tests,
-//! which have no nginx to link against.
+//! and is tested by `cargo test` without nginx; `conf`, `handler`,
+//! `variables` and `module` only translate between it and nginx, and are
+//! left out of the unit tests, which have no nginx to link against.
 
 // a panic in a worker would take it down with every connection it serves
 #![cfg_attr(
@@ -28,7 +33,10 @@
         clippy::unwrap_used,
         clippy::expect_used,
         clippy::indexing_slicing,
-        clippy::panic
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
     )
 )]
 
@@ -42,3 +50,8 @@ mod conf;
 mod handler;
 #[cfg(not(test))]
 mod module;
+#[cfg(not(test))]
+mod variables;
+
+#[cfg(test)]
+mod properties;

@@ -6,16 +6,16 @@ use core::ptr;
 
 use ngx::ffi::{
     ngx_command_t, ngx_conf_t, ngx_http_module_t, ngx_int_t, ngx_module_t, ngx_uint_t,
-    NGX_CONF_1MORE, NGX_CONF_TAKE1, NGX_HTTP_LOC_CONF, NGX_HTTP_LOC_CONF_OFFSET,
+    NGX_CONF_1MORE, NGX_CONF_TAKE1, NGX_CONF_TAKE123, NGX_HTTP_LOC_CONF, NGX_HTTP_LOC_CONF_OFFSET,
     NGX_HTTP_MAIN_CONF, NGX_HTTP_MODULE, NGX_HTTP_SRV_CONF,
 };
 use ngx::ngx_string;
 
-use crate::{conf, handler};
+use crate::{conf, handler, variables};
 
 const ANY_LEVEL: u32 = NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF;
 
-static mut NGX_HTTP_MATTERMOST_PREAUTH_COMMANDS: [ngx_command_t; 4] = [
+static mut NGX_HTTP_MATTERMOST_PREAUTH_COMMANDS: [ngx_command_t; 7] = [
     ngx_command_t {
         name: ngx_string!("mattermost_preauth"),
         type_: (ANY_LEVEL | NGX_CONF_TAKE1) as ngx_uint_t,
@@ -26,8 +26,16 @@ static mut NGX_HTTP_MATTERMOST_PREAUTH_COMMANDS: [ngx_command_t; 4] = [
     },
     ngx_command_t {
         name: ngx_string!("mattermost_preauth_secret"),
-        type_: (ANY_LEVEL | NGX_CONF_TAKE1) as ngx_uint_t,
+        type_: (ANY_LEVEL | NGX_CONF_TAKE123) as ngx_uint_t,
         set: Some(conf::set_secret),
+        conf: NGX_HTTP_LOC_CONF_OFFSET,
+        offset: 0,
+        post: ptr::null_mut(),
+    },
+    ngx_command_t {
+        name: ngx_string!("mattermost_preauth_secret_file"),
+        type_: (ANY_LEVEL | NGX_CONF_TAKE1) as ngx_uint_t,
+        set: Some(conf::set_secret_file),
         conf: NGX_HTTP_LOC_CONF_OFFSET,
         offset: 0,
         post: ptr::null_mut(),
@@ -40,11 +48,27 @@ static mut NGX_HTTP_MATTERMOST_PREAUTH_COMMANDS: [ngx_command_t; 4] = [
         offset: 0,
         post: ptr::null_mut(),
     },
+    ngx_command_t {
+        name: ngx_string!("mattermost_preauth_dry_run"),
+        type_: (ANY_LEVEL | NGX_CONF_TAKE1) as ngx_uint_t,
+        set: Some(conf::set_dry_run),
+        conf: NGX_HTTP_LOC_CONF_OFFSET,
+        offset: 0,
+        post: ptr::null_mut(),
+    },
+    ngx_command_t {
+        name: ngx_string!("mattermost_preauth_log_level"),
+        type_: (ANY_LEVEL | NGX_CONF_TAKE1) as ngx_uint_t,
+        set: Some(conf::set_log_level),
+        conf: NGX_HTTP_LOC_CONF_OFFSET,
+        offset: 0,
+        post: ptr::null_mut(),
+    },
     ngx_command_t::empty(),
 ];
 
 static NGX_HTTP_MATTERMOST_PREAUTH_MODULE_CTX: ngx_http_module_t = ngx_http_module_t {
-    preconfiguration: None,
+    preconfiguration: Some(preconfiguration),
     postconfiguration: Some(postconfiguration),
     create_main_conf: Some(conf::create_main_conf),
     init_main_conf: None,
@@ -103,6 +127,12 @@ pub fn module() -> &'static ngx_module_t {
     // SAFETY: nginx writes the module's indexes once, while loading it,
     // before any configuration or request code runs
     unsafe { &*ptr::addr_of!(ngx_http_mattermost_preauth_module) }
+}
+
+/// Adds the variables, before the configuration that may use them is read.
+unsafe extern "C" fn preconfiguration(cf: *mut ngx_conf_t) -> ngx_int_t {
+    // SAFETY: nginx calls this with a valid configuration context
+    unsafe { variables::add(cf) }
 }
 
 /// Installs the handlers, only where some configuration turns the check on.

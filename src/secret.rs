@@ -1,16 +1,27 @@
-//! Pre-authentication secrets: validation of configured values and the
-//! constant-time match of a presented header value against the set.
+//! Pre-authentication secrets: validation of configured values and their
+//! options, and the constant-time match of a presented header value against
+//! the set.
 //!
-//! Every secret is kept in a zero-padded slot of `MAX_SECRET_LEN` bytes. A
-//! match walks exactly `presented.len()` bytes of every slot, whatever the
-//! secrets are, so neither a secret's bytes nor its length change the work
-//! done or the memory touched. A presented value longer than
-//! `MAX_SECRET_LEN` cannot match any secret and is refused before any
-//! comparison; that bound is a public constant, not a property of a secret.
+//! A secret is configured as the value itself or as the SHA-256 digest of
+//! it (`sha256:HEX`), optionally with a label and an expiry date:
+//!
+//! ```text
+//! SECRET [label=NAME] [expires=YYYY-MM-DD]
+//! ```
+//!
+//! Every plain secret is kept in a zero-padded slot of `MAX_SECRET_LEN`
+//! bytes. A match walks exactly `presented.len()` bytes of every slot,
+//! whatever the secrets are, so neither a secret's bytes nor its length
+//! change the work done or the memory touched. Where digests are
+//! configured, the presented value is hashed once and compared with every
+//! digest the same way. A presented value longer than `MAX_SECRET_LEN`
+//! cannot match any secret and is refused before any comparison; that bound
+//! is a public constant, not a property of a secret.
 
 use core::fmt;
 use core::hint::black_box;
 
+use sha2::{Digest as _, Sha256};
 use zeroize::Zeroize;
 
 /// The longest secret accepted in the configuration.
@@ -19,14 +30,23 @@ pub const MAX_SECRET_LEN: usize = 1024;
 /// Secrets shorter than this are accepted with a warning.
 pub const RECOMMENDED_SECRET_LEN: usize = 16;
 
+/// The longest label.
+pub const MAX_LABEL_LEN: usize = 64;
+
+/// What marks a configured value as the digest of a secret.
+pub const SHA256_PREFIX: &[u8] = b"sha256:";
+
+const SHA256_LEN: usize = 32;
+
 /// The example values from Mattermost's documentation, refused as secrets.
 const PLACEHOLDERS: [&[u8]; 2] = [
     b"your-secure-pre-auth-secret-here",
     b"your-secure-auth-secret-here",
 ];
 
-/// Why a configured secret cannot be used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a configured secret or one of its options cannot be used. The
+/// messages never repeat a value, as it might be part of a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretError {
     Empty,
     ControlCharacter,
@@ -35,6 +55,12 @@ pub enum SecretError {
     Variable,
     TooLong,
     Duplicate,
+    InvalidDigest,
+    InvalidLabel,
+    InvalidExpiry,
+    UnknownParameter,
+    RepeatedParameter,
+    DuplicateLabel(String),
 }
 
 impl fmt::Display for SecretError {
@@ -58,6 +84,26 @@ impl fmt::Display for SecretError {
             ),
             Self::TooLong => write!(f, "has a secret longer than {MAX_SECRET_LEN} bytes"),
             Self::Duplicate => f.write_str("has a secret that is already listed"),
+            Self::InvalidDigest => f.write_str(
+                "has an invalid sha256 digest; 64 hexadecimal digits must follow \"sha256:\"",
+            ),
+            Self::InvalidLabel => write!(
+                f,
+                "has an invalid label; a label is 1 to {MAX_LABEL_LEN} characters of \
+                 A-Z, a-z, 0-9, \".\", \"_\" and \"-\""
+            ),
+            Self::InvalidExpiry => f.write_str(
+                "has an invalid expiry date; the form is \"expires=YYYY-MM-DD\", a date \
+                 from 1970 on",
+            ),
+            Self::UnknownParameter => f.write_str(
+                "has an unknown parameter after the secret; only \"label=\" and \
+                 \"expires=\" may follow it",
+            ),
+            Self::RepeatedParameter => {
+                f.write_str("has \"label=\" or \"expires=\" more than once for a secret")
+            }
+            Self::DuplicateLabel(label) => write!(f, "has the label \"{label}\" more than once"),
         }
     }
 }
@@ -109,11 +155,211 @@ pub fn check_secret(secret: &[u8]) -> Result<Strength, SecretError> {
     Ok(Strength::Good)
 }
 
-/// One secret in its padded slot.
+/// A configured secret: the value a client sends, or its SHA-256 digest.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SecretValue<'a> {
+    Plain(&'a [u8]),
+    Sha256([u8; SHA256_LEN]),
+}
+
+impl fmt::Debug for SecretValue<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Plain(_) => f.write_str("Plain(..)"),
+            Self::Sha256(_) => f.write_str("Sha256(..)"),
+        }
+    }
+}
+
+/// The first day on which a secret is refused; it starts at 00:00 UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Expiry {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+impl Expiry {
+    /// Parses `YYYY-MM-DD`, a real calendar date from 1970 on.
+    pub fn parse(text: &[u8]) -> Option<Self> {
+        let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *text else {
+            return None;
+        };
+
+        let year = u16::try_from(decimal(&[y0, y1, y2, y3])?).ok()?;
+        let month = u8::try_from(decimal(&[m0, m1])?).ok()?;
+        let day = u8::try_from(decimal(&[d0, d1])?).ok()?;
+
+        let days_in_month = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+            2 => 28,
+            _ => return None,
+        };
+
+        if year < 1970 || day == 0 || day > days_in_month {
+            return None;
+        }
+
+        Some(Self { year, month, day })
+    }
+
+    /// Seconds since the Unix epoch at 00:00 UTC of the day.
+    pub fn timestamp(self) -> i64 {
+        // days since 0000-03-01 in the proleptic Gregorian calendar, with
+        // the year starting in March so that February's length comes last
+        let (year, month) = if self.month <= 2 {
+            (i64::from(self.year) - 1, i64::from(self.month) + 9)
+        } else {
+            (i64::from(self.year), i64::from(self.month) - 3)
+        };
+        let day_of_year = (153 * month + 2) / 5 + i64::from(self.day) - 1;
+        let days = year * 365 + year / 4 - year / 100 + year / 400 + day_of_year;
+
+        // 719468 days lie between 0000-03-01 and 1970-01-01
+        (days - 719_468) * 86_400
+    }
+
+    /// Whether the secret is refused at `now`, in seconds since the epoch.
+    pub fn has_passed(self, now: i64) -> bool {
+        now >= self.timestamp()
+    }
+}
+
+impl fmt::Display for Expiry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn decimal(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0u32, |n, &c| {
+        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+    })
+}
+
+/// One configured secret with its options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretSpec<'a> {
+    pub value: SecretValue<'a>,
+    pub label: Option<&'a str>,
+    pub expires: Option<Expiry>,
+}
+
+impl<'a> SecretSpec<'a> {
+    /// Parses `SECRET [label=NAME] [expires=YYYY-MM-DD]`, one argument
+    /// each, and says whether a plain secret is long enough.
+    pub fn parse<I>(args: I) -> Result<(Self, Strength), SecretError>
+    where
+        I: IntoIterator<Item = &'a [u8]>,
+    {
+        let mut args = args.into_iter();
+        let value = args.next().unwrap_or_default();
+
+        let (value, strength) = match strip_prefix_ignore_case(value, SHA256_PREFIX) {
+            Some(hex) => (SecretValue::Sha256(parse_hex(hex)?), Strength::Good),
+            None => (SecretValue::Plain(value), check_secret(value)?),
+        };
+
+        let mut spec = Self {
+            value,
+            label: None,
+            expires: None,
+        };
+
+        for arg in args {
+            if let Some(label) = arg.strip_prefix(b"label=") {
+                if spec.label.is_some() {
+                    return Err(SecretError::RepeatedParameter);
+                }
+                spec.label = Some(parse_label(label)?);
+            } else if let Some(date) = arg.strip_prefix(b"expires=") {
+                if spec.expires.is_some() {
+                    return Err(SecretError::RepeatedParameter);
+                }
+                spec.expires = Some(Expiry::parse(date).ok_or(SecretError::InvalidExpiry)?);
+            } else {
+                return Err(SecretError::UnknownParameter);
+            }
+        }
+
+        Ok((spec, strength))
+    }
+}
+
+fn strip_prefix_ignore_case<'a>(value: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+    let (head, tail) = value.split_at_checked(prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then_some(tail)
+}
+
+fn parse_hex(hex: &[u8]) -> Result<[u8; SHA256_LEN], SecretError> {
+    let mut digest = [0u8; SHA256_LEN];
+
+    if hex.len() != 2 * SHA256_LEN {
+        return Err(SecretError::InvalidDigest);
+    }
+
+    for (byte, pair) in digest.iter_mut().zip(hex.chunks_exact(2)) {
+        let [high, low] = *pair else {
+            return Err(SecretError::InvalidDigest);
+        };
+        *byte = (nibble(high)? << 4) | nibble(low)?;
+    }
+
+    Ok(digest)
+}
+
+fn nibble(c: u8) -> Result<u8, SecretError> {
+    match c {
+        b'0'..=b'9' => Ok(c - b'0'),
+        b'a'..=b'f' => Ok(c - b'a' + 10),
+        b'A'..=b'F' => Ok(c - b'A' + 10),
+        _ => Err(SecretError::InvalidDigest),
+    }
+}
+
+fn parse_label(label: &[u8]) -> Result<&str, SecretError> {
+    let valid = (1..=MAX_LABEL_LEN).contains(&label.len())
+        && label
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'));
+
+    if !valid {
+        return Err(SecretError::InvalidLabel);
+    }
+
+    core::str::from_utf8(label).map_err(|_| SecretError::InvalidLabel)
+}
+
+/// The secret lines of a secret file: each with its line number, counted
+/// from 1, and its blank-separated fields. Blank lines and lines whose first
+/// non-blank character is `#` are left out; a line may end in CR LF.
+pub fn file_lines(contents: &[u8]) -> impl Iterator<Item = (usize, Vec<&[u8]>)> {
+    contents
+        .split(|&c| c == b'\n')
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let fields: Vec<&[u8]> = line
+                .split(|&c| c == b' ' || c == b'\t')
+                .filter(|field| !field.is_empty())
+                .collect();
+
+            match fields.first() {
+                None => None,
+                Some(first) if first.starts_with(b"#") => None,
+                Some(_) => Some((i + 1, fields)),
+            }
+        })
+}
+
+/// One plain secret in its padded slot.
 #[derive(Clone)]
 struct Slot {
     bytes: Box<[u8; MAX_SECRET_LEN]>,
     len: usize,
+    entry: usize,
 }
 
 impl Drop for Slot {
@@ -123,15 +369,37 @@ impl Drop for Slot {
     }
 }
 
-/// The secrets in effect at one configuration level.
+/// The digest of one hashed secret.
+#[derive(Clone)]
+struct Hashed {
+    digest: [u8; SHA256_LEN],
+    entry: usize,
+}
+
+/// What is known of a secret besides its value.
+#[derive(Clone)]
+struct Entry {
+    label: Option<Box<str>>,
+    expires: Option<Expiry>,
+}
+
+/// The secrets in effect at one configuration level. An index returned by
+/// `add`, `insert` and `find` names a secret in the order it was added.
 #[derive(Clone, Default)]
 pub struct SecretSet {
     slots: Vec<Slot>,
+    hashed: Vec<Hashed>,
+    entries: Vec<Entry>,
 }
 
 impl fmt::Debug for SecretSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SecretSet({} secrets)", self.slots.len())
+        write!(
+            f,
+            "SecretSet({} plain, {} hashed)",
+            self.slots.len(),
+            self.hashed.len()
+        )
     }
 }
 
@@ -141,32 +409,89 @@ impl SecretSet {
     }
 
     pub fn len(&self) -> usize {
-        self.slots.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.entries.is_empty()
     }
 
-    /// Validates and adds a secret; returns its index and strength.
+    /// Whether some secret is configured as a digest, so that a presented
+    /// value is hashed.
+    pub fn has_hashed(&self) -> bool {
+        !self.hashed.is_empty()
+    }
+
+    /// Validates and adds a secret without options, in the configuration's
+    /// form (`sha256:HEX` for a digest); returns its index and strength.
     pub fn add(&mut self, secret: &[u8]) -> Result<(usize, Strength), SecretError> {
-        let strength = check_secret(secret)?;
+        let (spec, strength) = SecretSpec::parse([secret])?;
+        Ok((self.insert(&spec)?, strength))
+    }
 
-        if self.find(secret).is_some() {
-            return Err(SecretError::Duplicate);
+    /// Adds a parsed secret; returns its index.
+    pub fn insert(&mut self, spec: &SecretSpec<'_>) -> Result<usize, SecretError> {
+        if let Some(label) = spec.label {
+            if self
+                .entries
+                .iter()
+                .any(|e| e.label.as_deref() == Some(label))
+            {
+                return Err(SecretError::DuplicateLabel(label.to_owned()));
+            }
         }
 
-        let mut bytes = Box::new([0u8; MAX_SECRET_LEN]);
-        for (dst, src) in bytes.iter_mut().zip(secret) {
-            *dst = *src;
+        let entry = self.entries.len();
+
+        match spec.value {
+            SecretValue::Plain(secret) => {
+                if self.find(secret).is_some() {
+                    return Err(SecretError::Duplicate);
+                }
+
+                let mut bytes = Box::new([0u8; MAX_SECRET_LEN]);
+                for (dst, src) in bytes.iter_mut().zip(secret) {
+                    *dst = *src;
+                }
+
+                self.slots.push(Slot {
+                    bytes,
+                    len: secret.len(),
+                    entry,
+                });
+            }
+            SecretValue::Sha256(digest) => {
+                let plain_twin = self.slots.iter().any(|slot| {
+                    let secret = slot.bytes.get(..slot.len).unwrap_or_default();
+                    sha256(secret) == digest
+                });
+                if plain_twin || self.hashed.iter().any(|h| h.digest == digest) {
+                    return Err(SecretError::Duplicate);
+                }
+
+                self.hashed.push(Hashed { digest, entry });
+            }
         }
 
-        self.slots.push(Slot {
-            bytes,
-            len: secret.len(),
+        self.entries.push(Entry {
+            label: spec.label.map(Box::from),
+            expires: spec.expires,
         });
 
-        Ok((self.slots.len() - 1, strength))
+        Ok(entry)
+    }
+
+    /// The label of the secret at `index`, empty if it has none.
+    pub fn label(&self, index: usize) -> &str {
+        self.entries
+            .get(index)
+            .and_then(|e| e.label.as_deref())
+            .unwrap_or_default()
+    }
+
+    /// The expiry date of the secret at `index`, if it has one.
+    pub fn expires(&self, index: usize) -> Option<Expiry> {
+        self.entries.get(index).and_then(|e| e.expires)
     }
 
     /// Returns the index of the secret equal to `presented`, comparing with
@@ -179,10 +504,19 @@ impl SecretSet {
         let mut found = 0usize;
         let mut index = 0usize;
 
-        for (i, slot) in self.slots.iter().enumerate() {
+        for slot in &self.slots {
             let equal = equal_mask(presented, slot);
-            index |= i & equal & !found;
+            index |= slot.entry & equal & !found;
             found |= equal;
+        }
+
+        if !self.hashed.is_empty() {
+            let digest = sha256(presented);
+            for hashed in &self.hashed {
+                let equal = digest_mask(&digest, &hashed.digest);
+                index |= hashed.entry & equal & !found;
+                found |= equal;
+            }
         }
 
         if black_box(found) != 0 {
@@ -191,6 +525,10 @@ impl SecretSet {
             None
         }
     }
+}
+
+fn sha256(value: &[u8]) -> [u8; SHA256_LEN] {
+    Sha256::digest(value).into()
 }
 
 /// All ones when `presented` equals the slot's secret, zero otherwise,
@@ -204,9 +542,25 @@ fn equal_mask(presented: &[u8], slot: &Slot) -> usize {
         diff |= a ^ b;
     }
 
-    let d = usize::from(black_box(diff)) | (presented.len() ^ slot.len);
-    let nonzero = (d | d.wrapping_neg()) >> (usize::BITS - 1);
+    zero_mask(usize::from(black_box(diff)) | (presented.len() ^ slot.len))
+}
 
+/// All ones when the two digests are equal, zero otherwise.
+#[inline]
+fn digest_mask(a: &[u8; SHA256_LEN], b: &[u8; SHA256_LEN]) -> usize {
+    let mut diff = 0u8;
+
+    for (x, y) in a.iter().zip(b) {
+        diff |= x ^ y;
+    }
+
+    zero_mask(usize::from(black_box(diff)))
+}
+
+/// All ones when `d` is zero, zero otherwise, without a branch.
+#[inline]
+fn zero_mask(d: usize) -> usize {
+    let nonzero = (d | d.wrapping_neg()) >> (usize::BITS - 1);
     nonzero.wrapping_sub(1)
 }
 
@@ -370,6 +724,212 @@ mod tests {
     fn empty_set_matches_nothing() {
         assert_eq!(SecretSet::new().find(b""), None);
         assert_eq!(SecretSet::new().find(GOOD), None);
+    }
+
+    fn spec(args: &[&'static [u8]]) -> Result<SecretSpec<'static>, SecretError> {
+        SecretSpec::parse(args.iter().copied()).map(|(spec, _)| spec)
+    }
+
+    const GOOD_SHA256: &[u8] =
+        b"sha256:d9c1ad6a96d0d5b3b9cb0ca5c5b6d1bcc7fd1c3c0a2ecfd3f0cd2c41d8b49ef0";
+
+    fn hex(digest: [u8; SHA256_LEN]) -> Vec<u8> {
+        let mut line = SHA256_PREFIX.to_vec();
+        for b in digest {
+            line.extend_from_slice(format!("{b:02x}").as_bytes());
+        }
+        line
+    }
+
+    #[test]
+    fn parses_options() {
+        let s = spec(&[GOOD, b"label=phones-2026.q4_a", b"expires=2027-01-31"]).unwrap();
+        assert_eq!(s.value, SecretValue::Plain(GOOD));
+        assert_eq!(s.label, Some("phones-2026.q4_a"));
+        assert_eq!(
+            s.expires.map(|e| e.to_string()).as_deref(),
+            Some("2027-01-31")
+        );
+
+        let s = spec(&[GOOD, b"expires=2027-01-31", b"label=x"]).unwrap();
+        assert_eq!(s.label, Some("x"));
+
+        let s = spec(&[GOOD]).unwrap();
+        assert_eq!((s.label, s.expires), (None, None));
+    }
+
+    #[test]
+    fn rejects_bad_options() {
+        let long = [b'a'; MAX_LABEL_LEN + 1];
+        let mut long_label = b"label=".to_vec();
+        long_label.extend_from_slice(&long);
+        let long_label: &'static [u8] = long_label.leak();
+
+        for label in [
+            &b"label="[..],
+            b"label=a b",
+            b"label=caf\xc3\xa9",
+            b"label=a/b",
+            long_label,
+        ] {
+            assert_eq!(spec(&[GOOD, label]), Err(SecretError::InvalidLabel));
+        }
+        let mut max_label = b"label=".to_vec();
+        max_label.extend_from_slice(&long[..MAX_LABEL_LEN]);
+        assert!(spec(&[GOOD, max_label.leak()]).is_ok());
+
+        for date in [
+            &b"expires="[..],
+            b"expires=2026-13-01",
+            b"expires=2026-02-29",
+            b"expires=2026-04-31",
+            b"expires=2026-00-10",
+            b"expires=2026-01-00",
+            b"expires=1969-12-31",
+            b"expires=2026-1-01",
+            b"expires=2026/01/01",
+            b"expires=+026-01-01",
+            b"expires=2026-01-01T00:00",
+        ] {
+            assert_eq!(spec(&[GOOD, date]), Err(SecretError::InvalidExpiry));
+        }
+        assert!(spec(&[GOOD, b"expires=2028-02-29"]).is_ok());
+
+        assert_eq!(
+            spec(&[GOOD, b"second-half"]),
+            Err(SecretError::UnknownParameter)
+        );
+        assert_eq!(
+            spec(&[GOOD, b"Label=x"]),
+            Err(SecretError::UnknownParameter)
+        );
+        assert_eq!(
+            spec(&[GOOD, b"label=a", b"label=b"]),
+            Err(SecretError::RepeatedParameter)
+        );
+        assert_eq!(
+            spec(&[GOOD, b"expires=2030-01-01", b"expires=2030-01-01"]),
+            Err(SecretError::RepeatedParameter)
+        );
+    }
+
+    #[test]
+    fn error_messages_never_repeat_values() {
+        for err in [
+            spec(&[GOOD, b"label=sec ret"]),
+            spec(&[GOOD, b"expires=secret"]),
+            spec(&[GOOD, b"secret"]),
+            spec(&[b"sha256:secret"]),
+        ] {
+            let text = err.unwrap_err().to_string();
+            assert!(!text.contains("secret\""), "{text}");
+            assert!(!text.contains("sec ret"), "{text}");
+        }
+    }
+
+    #[test]
+    fn expiry_is_midnight_utc() {
+        let at = |date: &[u8]| Expiry::parse(date).unwrap().timestamp();
+        assert_eq!(at(b"1970-01-01"), 0);
+        assert_eq!(at(b"2000-02-29"), 11_016 * 86_400);
+        assert_eq!(at(b"2026-12-04"), 20_791 * 86_400);
+        assert_eq!(at(b"9999-12-31"), 2_932_896 * 86_400);
+
+        let day = Expiry::parse(b"2026-12-04").unwrap();
+        assert!(!day.has_passed(20_791 * 86_400 - 1));
+        assert!(day.has_passed(20_791 * 86_400));
+    }
+
+    #[test]
+    fn parses_digests() {
+        let s = spec(&[GOOD_SHA256, b"label=h"]).unwrap();
+        assert!(matches!(s.value, SecretValue::Sha256(_)));
+
+        let upper = GOOD_SHA256.to_ascii_uppercase().leak();
+        assert_eq!(
+            spec(&[upper]).unwrap().value,
+            spec(&[GOOD_SHA256]).unwrap().value
+        );
+
+        for bad in [
+            &b"sha256:"[..],
+            &GOOD_SHA256[..GOOD_SHA256.len() - 1],
+            b"sha256:d9c1ad6a96d0d5b3b9cb0ca5c5b6d1bcc7fd1c3c0a2ecfd3f0cd2c41d8b49efg",
+            b"sha256:d9c1ad6a96d0d5b3b9cb0ca5c5b6d1bcc7fd1c3c0a2ecfd3f0cd2c41d8b49ef00",
+            b"sha256:+9c1ad6a96d0d5b3b9cb0ca5c5b6d1bcc7fd1c3c0a2ecfd3f0cd2c41d8b49ef0",
+        ] {
+            assert_eq!(spec(&[bad]), Err(SecretError::InvalidDigest));
+        }
+    }
+
+    #[test]
+    fn matches_hashed_secret_only_by_its_value() {
+        let line = hex(sha256(GOOD)).leak();
+        let mut s = SecretSet::new();
+        s.add(b"plain-secret-number-1").unwrap();
+        assert_eq!(s.add(line), Ok((1, Strength::Good)));
+        assert!(s.has_hashed());
+
+        assert_eq!(s.find(GOOD), Some(1));
+        assert_eq!(s.find(b"plain-secret-number-1"), Some(0));
+        assert_eq!(s.find(line), None);
+        assert_eq!(s.find(&line[SHA256_PREFIX.len()..]), None);
+        assert_eq!(s.find(&GOOD[1..]), None);
+    }
+
+    #[test]
+    fn rejects_a_secret_and_its_digest_together() {
+        let line = hex(sha256(GOOD)).leak();
+
+        let mut s = set(&[GOOD]);
+        assert_eq!(s.add(line), Err(SecretError::Duplicate));
+
+        let mut s = SecretSet::new();
+        s.add(line).unwrap();
+        assert_eq!(s.add(GOOD), Err(SecretError::Duplicate));
+        assert_eq!(
+            s.add(&line.to_ascii_uppercase()),
+            Err(SecretError::Duplicate)
+        );
+    }
+
+    #[test]
+    fn keeps_labels_and_expiry_by_index() {
+        let mut s = SecretSet::new();
+        let (a, _) = SecretSpec::parse([GOOD, b"label=new"]).unwrap();
+        let (b, _) =
+            SecretSpec::parse([&b"older-secret-value"[..], b"expires=2026-01-01"]).unwrap();
+        assert_eq!(s.insert(&a), Ok(0));
+        assert_eq!(s.insert(&b), Ok(1));
+        assert_eq!(s.label(0), "new");
+        assert_eq!(s.label(1), "");
+        assert_eq!(s.expires(0), None);
+        assert_eq!(
+            s.expires(1).map(|e| e.to_string()).as_deref(),
+            Some("2026-01-01")
+        );
+
+        let (c, _) = SecretSpec::parse([&b"third-secret-value"[..], b"label=new"]).unwrap();
+        assert_eq!(s.insert(&c), Err(SecretError::DuplicateLabel("new".into())));
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.find(b"third-secret-value"), None);
+    }
+
+    #[test]
+    fn reads_secret_file_lines() {
+        let file = b"# secrets\n\n  \t\nfirst-secret-value label=a\r\n  # indented comment\n\
+                     \tsecond-secret-value   expires=2030-01-01 \nlast-without-newline";
+        let lines: Vec<_> = file_lines(file).collect();
+        assert_eq!(
+            lines,
+            vec![
+                (4, vec![&b"first-secret-value"[..], b"label=a"]),
+                (6, vec![&b"second-secret-value"[..], b"expires=2030-01-01"]),
+                (7, vec![&b"last-without-newline"[..]]),
+            ]
+        );
+        assert_eq!(file_lines(b"").count(), 0);
+        assert_eq!(file_lines(b"#only\n\n").count(), 0);
     }
 
     #[test]

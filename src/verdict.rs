@@ -53,6 +53,8 @@ pub enum Refusal {
     Missing,
     Invalid,
     Duplicate,
+    /// The secret at this index matched, but its expiry date has passed.
+    Expired(usize),
 }
 
 impl Refusal {
@@ -62,17 +64,75 @@ impl Refusal {
             Self::Missing => "missing pre-authentication secret",
             Self::Invalid => "invalid pre-authentication secret",
             Self::Duplicate => "duplicate pre-authentication secret header",
+            Self::Expired(_) => "expired pre-authentication secret",
         }
     }
 }
 
-/// Checks what a request presented: the index of the matching secret, or
-/// why the request is to be refused unless an exemption applies.
-pub fn verify(presented: Presented<'_>, secrets: &SecretSet) -> Result<usize, Refusal> {
-    match presented {
-        Presented::Missing => Err(Refusal::Missing),
-        Presented::Duplicate => Err(Refusal::Duplicate),
-        Presented::One(value) => secrets.find(value).ok_or(Refusal::Invalid),
+/// Checks what a request presented at `now` (seconds since the epoch): the
+/// index of the matching secret, or why the request is to be refused unless
+/// an exemption applies.
+pub fn verify(presented: Presented<'_>, secrets: &SecretSet, now: i64) -> Result<usize, Refusal> {
+    let index = match presented {
+        Presented::Missing => return Err(Refusal::Missing),
+        Presented::Duplicate => return Err(Refusal::Duplicate),
+        Presented::One(value) => secrets.find(value).ok_or(Refusal::Invalid)?,
+    };
+
+    match secrets.expires(index) {
+        Some(expiry) if expiry.has_passed(now) => Err(Refusal::Expired(index)),
+        _ => Ok(index),
+    }
+}
+
+/// The outcome of the check for one request, as `$mattermost_preauth_status`
+/// reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    Missing,
+    Invalid,
+    Duplicate,
+    Expired,
+    /// The check failed, but the URI is exempt.
+    Exempt,
+    /// The check is off where the request was decided.
+    Off,
+}
+
+impl Status {
+    /// Every status, in a fixed order.
+    pub const ALL: [Self; 7] = [
+        Self::Ok,
+        Self::Missing,
+        Self::Invalid,
+        Self::Duplicate,
+        Self::Expired,
+        Self::Exempt,
+        Self::Off,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Missing => "missing",
+            Self::Invalid => "invalid",
+            Self::Duplicate => "duplicate",
+            Self::Expired => "expired",
+            Self::Exempt => "exempt",
+            Self::Off => "off",
+        }
+    }
+}
+
+impl From<Refusal> for Status {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Missing => Self::Missing,
+            Refusal::Invalid => Self::Invalid,
+            Refusal::Duplicate => Self::Duplicate,
+            Refusal::Expired(_) => Self::Expired,
+        }
     }
 }
 
@@ -80,7 +140,10 @@ pub fn verify(presented: Presented<'_>, secrets: &SecretSet) -> Result<usize, Re
 mod tests {
     use super::*;
 
+    use crate::secret::SecretSpec;
+
     const SECRET: &[u8] = b"0123456789abcdefghijklmnopqrstuv";
+    const NOW: i64 = 1_800_000_000;
 
     fn secrets() -> SecretSet {
         let mut s = SecretSet::new();
@@ -116,17 +179,55 @@ mod tests {
     #[test]
     fn verifies() {
         let s = secrets();
-        assert_eq!(verify(Presented::One(SECRET), &s), Ok(0));
-        assert_eq!(verify(Presented::One(b"wrong"), &s), Err(Refusal::Invalid));
-        assert_eq!(verify(Presented::Missing, &s), Err(Refusal::Missing));
-        assert_eq!(verify(Presented::Duplicate, &s), Err(Refusal::Duplicate));
+        assert_eq!(verify(Presented::One(SECRET), &s, NOW), Ok(0));
+        assert_eq!(
+            verify(Presented::One(b"wrong"), &s, NOW),
+            Err(Refusal::Invalid)
+        );
+        assert_eq!(verify(Presented::Missing, &s, NOW), Err(Refusal::Missing));
+        assert_eq!(
+            verify(Presented::Duplicate, &s, NOW),
+            Err(Refusal::Duplicate)
+        );
     }
 
     #[test]
     fn duplicate_right_secrets_are_refused() {
         let s = secrets();
         let presented = classify(&[SECRET, SECRET]);
-        assert_eq!(verify(presented, &s), Err(Refusal::Duplicate));
+        assert_eq!(verify(presented, &s, NOW), Err(Refusal::Duplicate));
+    }
+
+    #[test]
+    fn refuses_expired_secret_from_midnight_utc() {
+        let mut s = secrets();
+        let old: &[&[u8]] = &[b"older-secret-value", b"label=old", b"expires=2026-12-04"];
+        let (spec, _) = SecretSpec::parse(old.iter().copied()).expect("valid secret");
+        s.insert(&spec).expect("new secret");
+
+        let midnight = 20_791 * 86_400;
+        let older = Presented::One(b"older-secret-value");
+        assert_eq!(verify(older, &s, midnight - 1), Ok(1));
+        assert_eq!(verify(older, &s, midnight), Err(Refusal::Expired(1)));
+        assert_eq!(verify(Presented::One(SECRET), &s, midnight), Ok(0));
+        assert_eq!(Status::from(Refusal::Expired(1)), Status::Expired);
+    }
+
+    #[test]
+    fn statuses_have_distinct_names() {
+        let names: Vec<_> = Status::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "ok",
+                "missing",
+                "invalid",
+                "duplicate",
+                "expired",
+                "exempt",
+                "off"
+            ]
+        );
     }
 
     #[test]
@@ -134,5 +235,6 @@ mod tests {
         assert!(Refusal::Missing.message().starts_with("missing"));
         assert!(Refusal::Invalid.message().starts_with("invalid"));
         assert!(Refusal::Duplicate.message().starts_with("duplicate"));
+        assert!(Refusal::Expired(0).message().starts_with("expired"));
     }
 }

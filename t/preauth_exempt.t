@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 
 # Tests for the mattermost_preauth module: exemptions by exact path, prefix
-# and regular expression, matched against the normalized URI.
+# and regular expression, matched against the normalized URI, and only for
+# canonical request targets.
 
 ###############################################################################
 
@@ -62,7 +63,7 @@ http {
 EOF
 
 $t->forbid_in_logs($wrong);
-$t->run()->plan(55);
+$t->run()->plan(79);
 
 ###############################################################################
 
@@ -110,21 +111,54 @@ refused_ok($t->http_get("/api/v4/users?a.png"),
 	'exempt suffix in query string not exempt');
 refused_ok($t->http_get("$ack%3Fx"), 'encoded question mark not a query');
 
-# normalization: exemptions see $uri
+# only a canonical request target is exempt: a path that nginx normalizes
+# into an exempt one needs the secret, as the upstream may see the original
 
-$r = $t->http_get("/x/..$ack");
-not_refused_ok($r, 200, 'dot segments normalized to exempt path');
-is($r->body, "backend $ack\n", 'dot segments resolved by nginx');
-not_refused_ok($t->http_get("/x/%2e%2e$ack"), 200,
-	'encoded dot segments normalized to exempt path');
-not_refused_ok($t->http_get("/api/./v4/notifications/ack"), 200,
-	'single dot segment normalized');
-not_refused_ok($t->http_get('/api/v4/notifications/%61ck'), 200,
-	'percent-encoded exempt path decoded');
-not_refused_ok($t->http_get('//api//v4/notifications/ack'), 200,
-	'merged slashes normalized to exempt path');
-refused_ok($t->http_get('/api/v4/notifications/ack%2F'),
-	'encoded trailing slash not exempt');
+for my $path ("/x/..$ack", "/x/%2e%2e$ack", "/x/%2E%2E$ack",
+	'/api/./v4/notifications/ack', '/api/v4/notifications/%61ck',
+	'/api/v4/notifications/ac%6B', '/api%2Fv4/notifications/ack',
+	'/api/v4/notifications%2fack', '/api/v4/notifications/%2e/ack',
+	'//api/v4/notifications/ack', '/api//v4/notifications/ack',
+	'/api/v4/notifications//ack', '/static/%2e%2e/static/app.css',
+	'/static/./app.css', '/static//app.css', '/static/%61pp.css',
+	'/img/%2e/logo.png', '/img/logo%2Epng', '/img/./logo.png',
+	"$ack#fragment")
+{
+	refused_ok($t->http_get($path), "non-canonical $path not exempt");
+}
+
+$r = $t->http_get("/x/..$ack", $name => $secret);
+not_refused_ok($r, 200, 'non-canonical path with secret');
+is($r->body, "backend $ack\n", 'non-canonical path normalized by nginx');
+not_refused_ok($t->http_get('//api//v4/users', $name => $secret), 200,
+	'repeated slashes with secret');
+not_refused_ok($t->http_get('/static/%61pp.css', $name => $secret), 200,
+	'encoded path with secret');
+
+# the query string is not part of the rule
+
+not_refused_ok($t->http_get("$ack?x=%2e%2e/a//b"), 200,
+	'encoded query string on exempt path');
+not_refused_ok($t->http_get('/static/app.css?v=%2F'), 200,
+	'encoded query string on exempt prefix');
+
+# absolute-form request targets: the path counts, as for any request
+
+not_refused_ok($t->http("GET http://localhost$ack HTTP/1.1\r\n"
+	. "Host: localhost\r\nConnection: close\r\n\r\n"), 200,
+	'absolute-form canonical exempt path');
+refused_ok($t->http("GET http://localhost/x/..$ack HTTP/1.1\r\n"
+	. "Host: localhost\r\nConnection: close\r\n\r\n"),
+	'absolute-form dot segments not exempt');
+refused_ok($t->http("GET http://localhost//api/v4/notifications/ack HTTP/1.1"
+	. "\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+	'absolute-form repeated slash not exempt');
+refused_ok($t->http("GET http://localhost/api/v4/notifications/%61ck "
+	. "HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+	'absolute-form encoded path not exempt');
+refused_ok($t->http("GET http://localhost?$ack HTTP/1.1\r\n"
+	. "Host: localhost\r\nConnection: close\r\n\r\n"),
+	'absolute-form without path not exempt');
 
 # prefix
 
@@ -172,7 +206,8 @@ refused_ok($t->http_get('/api/v4/users', $name => $wrong),
 is($t->refusal_reasons($ack), '', 'exemption not logged');
 is($t->refusal_reasons("$ack?id=1&x=/y"), '',
 	'exemption with query not logged');
-is($t->refusal_reasons("/x/..$ack"), '', 'normalized exemption not logged');
+is($t->refusal_reasons("/x/..$ack"), 'missing',
+	'non-canonical path logged as refused');
 is($t->refusal_reasons("$ack/"), 'missing', 'refusal next to exemption logged');
 
 ###############################################################################

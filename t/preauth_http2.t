@@ -82,13 +82,13 @@ $t->run()->plan(17);
 my $r = $t->curl_h2('/missing');
 is($r->version, '2', 'http/2 used');
 refused_ok($r, 'missing secret refused');
-like($t->error_log_for('/missing'), error_line('missing pre-authentication'
+like($t->logged('/missing'), error_line('missing pre-authentication'
 	. ' secret, client: 127.0.0.1, server: localhost,'
 	. ' request: "GET /missing HTTP/2.0"'), 'missing secret logged');
 
 refused_ok($t->curl_h2('/empty', $name => ''), 'empty secret refused');
 refused_ok($t->curl_h2('/wrong', $name => $wrong), 'wrong secret refused');
-like($t->error_log_for('/wrong'), qr/ invalid pre-authentication secret,/,
+like($t->logged('/wrong'), qr/ invalid pre-authentication secret,/,
 	'wrong secret logged');
 
 $r = $t->curl_h2('/right', $name => $secret);
@@ -102,7 +102,7 @@ refused_ok($t->curl_h2('/upper-value', $name => uc $secret),
 
 refused_ok($t->curl_h2('/dup', $name => $secret, $name => $secret),
 	'duplicate secret refused');
-like($t->error_log_for('/dup'),
+like($t->logged('/dup'),
 	qr/ duplicate pre-authentication secret header,/,
 	'duplicate secret logged');
 
@@ -115,6 +115,7 @@ $r = $t->curl_h2('/refused-page/x');
 refused_ok($r, 'error page over http/2 keeps reject headers');
 is($r->body, "custom refusal page\n", 'error page over http/2 body');
 
+$t->wait_for(sub { $t->refusal_count() >= 7 });
 is($t->refusal_count(), 7, 'one log line per refused request');
 
 ###############################################################################

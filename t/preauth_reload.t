@@ -24,7 +24,7 @@ my $new_secret = 'P8rT2wQz5XcV1bN7mK4jH0gF3dS6aL9yU2iO5eRtWqA=';
 my $wrong = 'wrong-Lk3Jh8Gf5Ds2Aq9Wz4Xc7Vb1Nm6Po0Iu3Yt8Re5Wq=';
 my $name = 'X-Mattermost-Preauth-Secret';
 
-my $t = Preauth::Nginx->new();
+my $t = Preauth::Nginx->new()->needs_workers();
 
 plan(skip_all => 'no /proc to find worker processes') unless -r "/proc/$$/stat";
 

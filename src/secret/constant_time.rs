@@ -2,9 +2,10 @@
 //!
 //! Memcheck tracks, for every bit, whether it is defined, and reports a
 //! conditional jump, or a memory address, computed from undefined bits.
-//! Marking the secrets (their bytes and lengths) and the presented value as
-//! undefined therefore makes memcheck report every branch and every memory
-//! index that depends on them. Only the result of the match is marked
+//! Marking the secrets (the bytes and lengths of plain secrets, the digests
+//! of hashed ones) and the presented value as undefined therefore makes
+//! memcheck report every branch and every memory index that depends on
+//! them, the hashing of the presented value included. Only the result of the match is marked
 //! defined again: whether a request carries a right secret is what the
 //! response tells anyway.
 //!
@@ -21,7 +22,7 @@ use core::mem::size_of_val;
 use crabgrind::memcheck::{mark_memory, MemState};
 use crabgrind::valgrind::{count_errors, running_mode};
 
-use super::{SecretSet, Slot, MAX_SECRET_LEN};
+use super::{sha256, SecretSet, Slot, MAX_SECRET_LEN};
 
 /// A secret as `openssl rand -base64 32` makes it.
 const SECRET: &[u8] = b"q6Vw0mS3o1Jp7ZxkqNf0xw2c8Yv9Lr4tHd5Ue1Ba3Ck=";
@@ -47,6 +48,9 @@ fn mark_slots(set: &SecretSet, state: MemState) {
     for slot in &set.slots {
         mark(&slot.bytes[..], state);
         mark(&slot.len, state);
+    }
+    for hashed in &set.hashed {
+        mark(&hashed.digest, state);
     }
 }
 
@@ -77,6 +81,20 @@ fn set_of(secrets: &[&[u8]]) -> SecretSet {
         set.add(secret).expect("valid secret");
     }
     set
+}
+
+/// A secret as configured by its digest, `sha256:HEX`.
+fn hashed(secret: &[u8]) -> Vec<u8> {
+    let mut spec = b"sha256:".to_vec();
+    for byte in sha256(secret) {
+        spec.extend_from_slice(format!("{byte:02x}").as_bytes());
+    }
+    spec
+}
+
+/// Whether a configured secret, plain or `sha256:HEX`, accepts `presented`.
+fn accepts(secret: &[u8], presented: &[u8]) -> bool {
+    secret == presented || (secret.starts_with(b"sha256:") && *secret == hashed(presented)[..])
 }
 
 /// The values a client may present: right, wrong in the first or the last
@@ -140,12 +158,15 @@ fn match_has_no_secret_dependent_branch_or_index() {
         b"third-secret-value-03",
         &[b'z'; MAX_SECRET_LEN],
     ];
+    let digest = hashed(SECRET);
+    let other_digest = hashed(b"first-secret-value-0001");
+    let mixed: [&[u8]; 3] = [&other_digest, b"third-secret-value-03", &digest];
 
-    for secrets in [&[SECRET][..], &four[..]] {
+    for secrets in [&[SECRET][..], &four[..], &[&digest[..]][..], &mixed[..]] {
         let set = set_of(secrets);
         for presented in presented_values() {
             let (found, errors) = errors_during(&set, &presented, SecretSet::find);
-            assert_eq!(found, secrets.iter().position(|s| *s == presented));
+            assert_eq!(found, secrets.iter().position(|s| accepts(s, &presented)));
             if checked {
                 assert_eq!(
                     errors,

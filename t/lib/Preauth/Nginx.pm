@@ -11,6 +11,12 @@ package Preauth::Nginx;
 #   TEST_NGINX_LEAVE    keep the temporary directory and print its path
 #   TEST_NGINX_TIMEOUT  seconds to wait for a response, a reload or a
 #                       worker (default 5)
+#   TEST_NGINX_VALGRIND run nginx (and "nginx -t") under valgrind's
+#                       memcheck, in single-process mode unless the test
+#                       calls needs_workers()
+#   TEST_NGINX_VALGRIND_LOGS  directory for valgrind's logs, one per
+#                       process (default the test directory)
+#   TEST_NGINX_VALGRIND_OPTS  more valgrind options, separated by blanks
 #
 # Placeholders in a configuration, each expanding to a single line so that
 # line numbers in nginx messages match the template:
@@ -196,7 +202,8 @@ sub expand {
 
 	my $globals = "load_module $self->{module}; pid $dir/nginx.pid; "
 		. "error_log $dir/error.log info; daemon off; "
-		. "master_process on; worker_processes 1;";
+		. "master_process " . ($self->single_process() ? 'off' : 'on')
+		. "; worker_processes 1;";
 
 	my $http = "access_log $dir/access.log; "
 		. "client_body_temp_path $dir/client_body_temp; "
@@ -280,13 +287,53 @@ sub read_file {
 	return $content;
 }
 
+# writes a file in the test directory readable by its owner only (mode 0600
+# unless $mode is given), as secret files should be; returns its full path
+sub write_private_file {
+	my ($self, $name, $content, $mode) = @_;
+	my $path = "$self->{dir}/$name";
+
+	$self->write_file($name, $content);
+	chmod defined $mode ? $mode : 0600, $path
+		or die "cannot chmod $path: $!\n";
+
+	return $path;
+}
+
+# lines of a log file in the test directory that match $pattern
+sub log_lines {
+	my ($self, $name, $pattern) = @_;
+	return grep { $_ =~ $pattern } split /\n/, $self->read_file($name);
+}
+
+# the line of log file $name for the request to $uri, without the URI, for
+# an access log whose format starts with "$request_uri "; or a text saying
+# that there is no such line, or more than one
+sub log_line_for {
+	my ($self, $name, $uri) = @_;
+	my @lines = $self->log_lines($name, qr/^\Q$uri\E /);
+
+	return "no line for $uri" unless @lines;
+	return "several lines for $uri" if @lines > 1;
+
+	(my $line = $lines[0]) =~ s/^\S+ //;
+	return $line;
+}
+
+# the UTC date $days days from today, as YYYY-MM-DD
+sub utc_date {
+	my ($days) = @_;
+	return POSIX::strftime('%Y-%m-%d', gmtime(time() + 86400 * ($days || 0)));
+}
+
 # runs "nginx -t" on the written configuration; returns the exit status and
 # what nginx printed
 sub test_config {
 	my ($self) = @_;
 	my $dir = $self->{dir};
 
-	return run_command($self->{binary}, '-t', '-p', "$dir/",
+	return run_command($self->valgrind_command(), $self->{binary}, '-t',
+		'-p', "$dir/",
 		'-c', 'nginx.conf', '-e', "$dir/test_config.log");
 }
 
@@ -306,8 +353,9 @@ sub run {
 		open STDIN, '<', '/dev/null';
 		open STDOUT, '>>', "$dir/stderr.log";
 		open STDERR, '>&', \*STDOUT;
-		exec($self->{binary}, '-p', "$dir/", '-c', 'nginx.conf',
-			'-e', "$dir/error.log") or POSIX::_exit(127);
+		exec($self->valgrind_command(), $self->{binary}, '-p', "$dir/",
+			'-c', 'nginx.conf', '-e', "$dir/error.log")
+			or POSIX::_exit(127);
 	}
 
 	$self->{pid} = $pid;
@@ -361,8 +409,11 @@ sub worker_pids {
 		my ($ppid) = $stat =~ /\) \S+ (\d+) / or next;
 		next unless $ppid == $master;
 
+		# valgrind keeps the process title from /proc: every child of
+		# the master is taken for a worker then
 		my $title = read_proc("/proc/$pid/cmdline");
-		next unless $title =~ /^nginx: worker process/;
+		next unless $title =~ /^nginx: worker process/
+			|| under_valgrind();
 		next if $title =~ /shutting down/;
 
 		push @pids, $pid;
@@ -604,6 +655,52 @@ END {
 	for my $pid (keys %RUNNING) {
 		stop_pid($pid) if $RUNNING{$pid} == $$;
 	}
+}
+
+
+# error_log_for() once it has a line: over HTTP/2 a response can arrive
+# before nginx has ended the request and logged it
+sub logged {
+	my ($self, $uri) = @_;
+	my $lines = '';
+
+	$self->wait_for(sub { length($lines = $self->error_log_for($uri)) });
+	return $lines;
+}
+
+
+# running under valgrind
+
+sub under_valgrind {
+	return !!$ENV{TEST_NGINX_VALGRIND};
+}
+
+# the test reloads nginx or looks at its workers: nginx keeps its master
+# process under valgrind too
+sub needs_workers {
+	my ($self) = @_;
+	$self->{needs_workers} = 1;
+	return $self;
+}
+
+sub single_process {
+	my ($self) = @_;
+	return under_valgrind() && !$self->{needs_workers};
+}
+
+# the command that runs nginx under valgrind (an empty list without it);
+# valgrind follows the workers the master forks
+sub valgrind_command {
+	my ($self) = @_;
+
+	return () unless under_valgrind();
+
+	my $logs = $ENV{TEST_NGINX_VALGRIND_LOGS} || $self->{dir};
+	my $test = File::Basename::basename($0, '.t');
+
+	return ('valgrind', '--tool=memcheck', '--trace-children=yes',
+		"--log-file=$logs/$test.%p.valgrind",
+		grep { length } split /\s+/, $ENV{TEST_NGINX_VALGRIND_OPTS} || '');
 }
 
 
