@@ -190,6 +190,8 @@ fn dudect() {
     ];
     let compares: [(&str, Compare); 2] = [("module", SecretSet::find), ("naive", naive_find)];
 
+    // the test harness has printed the test's name without a newline
+    println!();
     for (classes, inputs) in &classes {
         for (name, compare) in compares {
             let t = measure(compare, inputs, per_class);
