@@ -47,6 +47,9 @@ type Compare = fn(&SecretSet, &[u8]) -> Option<usize>;
 struct Input {
     presented: [u8; SECRET.len()],
     secret_len: usize,
+    /// The slot's byte at the secret's last position: its byte, or the
+    /// padding when the secret is a byte shorter.
+    last_byte: u8,
 }
 
 /// Welford's running mean and variance.
@@ -86,19 +89,14 @@ impl Rng {
     }
 }
 
-/// Writes a class's input into the shared buffer and slot: the secret, or
-/// the secret without its last byte, zero-padded as a slot keeps it.
+/// Writes a class's input into the shared buffer and slot, the same writes
+/// and no branch for either class.
 fn prepare(set: &mut SecretSet, presented: &mut [u8], input: &Input) {
     presented.copy_from_slice(&input.presented);
 
     if let Some(slot) = set.slots.first_mut() {
-        let last = SECRET.len() - 1;
         slot.len = input.secret_len;
-        slot.bytes[last] = if input.secret_len > last {
-            SECRET[last]
-        } else {
-            0
-        };
+        slot.bytes[SECRET.len() - 1] = input.last_byte;
     }
 }
 
@@ -170,6 +168,7 @@ fn dudect() {
     let mut first = Input {
         presented: [0; SECRET.len()],
         secret_len: full,
+        last_byte: SECRET[full - 1],
     };
     first.presented.copy_from_slice(SECRET);
     let mut last = first;
@@ -180,6 +179,7 @@ fn dudect() {
     // without its last byte: only whether the lengths are equal differs
     let other_length = Input {
         secret_len: full - 1,
+        last_byte: 0,
         ..last
     };
 
