@@ -40,7 +40,7 @@ pub struct MainConf {
     /// The indexes of `$mattermost_preauth_status` and
     /// `$mattermost_preauth_secret_label` among the request's variables,
     /// where the access check records its outcome.
-    pub variables: Option<(usize, usize)>,
+    pub variables: Option<Box<crate::variables::Slots>>,
 }
 
 /// The exemptions in effect at one level.

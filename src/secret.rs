@@ -552,25 +552,47 @@ fn sha256(value: &[u8]) -> [u8; SHA256_LEN] {
 /// so the walk covers `presented.len()` bytes of the slot exactly.
 #[inline]
 fn equal_mask(presented: &[u8], slot: &Slot) -> usize {
-    let mut diff = 0u8;
+    let stored = slot.bytes.get(..presented.len()).unwrap_or_default();
+    let diff = difference(presented, stored);
 
-    for (a, b) in presented.iter().zip(slot.bytes.iter()) {
-        diff |= a ^ b;
-    }
-
-    zero_mask(usize::from(black_box(diff)) | (presented.len() ^ slot.len))
+    zero_mask(fold(black_box(diff)) | (presented.len() ^ slot.len))
 }
 
 /// All ones when the two digests are equal, zero otherwise.
 #[inline]
 fn digest_mask(a: &[u8; SHA256_LEN], b: &[u8; SHA256_LEN]) -> usize {
-    let mut diff = 0u8;
+    zero_mask(fold(black_box(difference(a, b))))
+}
 
-    for (x, y) in a.iter().zip(b) {
-        diff |= x ^ y;
+/// The OR of the XOR of the two slices, eight bytes at a time; zero when
+/// they are equal over the shorter one's length. The work depends on the
+/// lengths only.
+#[inline]
+fn difference(a: &[u8], b: &[u8]) -> u64 {
+    let mut words_a = a.chunks_exact(8);
+    let mut words_b = b.chunks_exact(8);
+    let mut diff = 0u64;
+
+    for (x, y) in (&mut words_a).zip(&mut words_b) {
+        diff |= word(x) ^ word(y);
     }
 
-    zero_mask(usize::from(black_box(diff)))
+    for (x, y) in words_a.remainder().iter().zip(words_b.remainder()) {
+        diff |= u64::from(x ^ y);
+    }
+
+    diff
+}
+
+/// A machine word that is zero exactly when `d` is.
+#[inline]
+fn fold(d: u64) -> usize {
+    (d | (d >> 32)) as usize
+}
+
+#[inline]
+fn word(bytes: &[u8]) -> u64 {
+    <[u8; 8]>::try_from(bytes).map_or(0, u64::from_ne_bytes)
 }
 
 /// All ones when `d` is zero, zero otherwise, without a branch.
