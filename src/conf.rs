@@ -8,7 +8,7 @@
 use core::ffi::{c_char, c_void};
 use core::ptr;
 use std::ffi::OsStr;
-use std::fs::File;
+use std::fs::{metadata, File};
 use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
@@ -40,7 +40,7 @@ pub struct MainConf {
     /// The indexes of `$mattermost_preauth_status` and
     /// `$mattermost_preauth_secret_label` among the request's variables,
     /// where the access check records its outcome.
-    pub variables: Option<(usize, usize)>,
+    pub variables: Option<Box<crate::variables::Slots>>,
 }
 
 /// The exemptions in effect at one level.
@@ -290,6 +290,16 @@ pub unsafe extern "C" fn set_secret_file(
     let conf = unsafe { &mut *conf.cast::<LocConf>() };
 
     // SAFETY: nginx passes a valid configuration context
+    if unsafe { argument(cf, 1) }.is_empty() {
+        ngx_conf_log_error!(
+            NGX_LOG_EMERG,
+            cf,
+            "\"mattermost_preauth_secret_file\" has an empty path"
+        );
+        return NGX_CONF_ERROR;
+    }
+
+    // SAFETY: as above
     let Some(path) = (unsafe { full_name(cf) }) else {
         return NGX_CONF_ERROR;
     };
@@ -307,12 +317,12 @@ pub unsafe extern "C" fn set_secret_file(
         }
     };
 
-    if contents.readable_by_others {
+    if contents.open_to_others {
         ngx_conf_log_error!(
             NGX_LOG_WARN,
             cf,
-            "\"mattermost_preauth_secret_file\" \"{shown}\" is readable by other users than \
-             its owner; \"chmod 600\" it"
+            "\"mattermost_preauth_secret_file\" \"{shown}\" is readable or writable by other \
+             users than its owner; \"chmod 600\" it"
         );
     }
 
@@ -399,11 +409,19 @@ where
 /// A secret file's contents, wiped when dropped.
 struct SecretFile {
     bytes: Zeroizing<Vec<u8>>,
-    readable_by_others: bool,
+    /// Other users than the owner may read or change it.
+    open_to_others: bool,
 }
 
 fn read_secret_file(path: &[u8]) -> Result<SecretFile, String> {
-    let mut file = File::open(OsStr::from_bytes(path)).map_err(describe)?;
+    let path = OsStr::from_bytes(path);
+
+    // opening a FIFO would wait for a writer, and nginx with it
+    if !metadata(path).map_err(describe)?.is_file() {
+        return Err(String::from("not a regular file"));
+    }
+
+    let mut file = File::open(path).map_err(describe)?;
     let meta = file.metadata().map_err(describe)?;
 
     if !meta.is_file() {
@@ -422,7 +440,7 @@ fn read_secret_file(path: &[u8]) -> Result<SecretFile, String> {
 
     Ok(SecretFile {
         bytes,
-        readable_by_others: meta.permissions().mode() & 0o044 != 0,
+        open_to_others: meta.permissions().mode() & 0o066 != 0,
     })
 }
 

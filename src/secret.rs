@@ -38,10 +38,12 @@ pub const SHA256_PREFIX: &[u8] = b"sha256:";
 
 const SHA256_LEN: usize = 32;
 
-/// The example values from Mattermost's documentation, refused as secrets.
-const PLACEHOLDERS: [&[u8]; 2] = [
+/// The example values from Mattermost's documentation and this module's,
+/// refused as secrets.
+const PLACEHOLDERS: [&[u8]; 3] = [
     b"your-secure-pre-auth-secret-here",
     b"your-secure-auth-secret-here",
+    b"REPLACE-WITH-A-SECRET-FROM-scripts/secret",
 ];
 
 /// Why a configured secret or one of its options cannot be used. The
@@ -49,6 +51,7 @@ const PLACEHOLDERS: [&[u8]; 2] = [
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretError {
     Empty,
+    OptionFirst,
     ControlCharacter,
     SurroundingBlanks,
     Placeholder,
@@ -67,6 +70,10 @@ impl fmt::Display for SecretError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Empty => f.write_str("has an empty secret"),
+            Self::OptionFirst => f.write_str(
+                "has \"label=\" or \"expires=\" where the secret belongs; the secret comes \
+                 first",
+            ),
             Self::ControlCharacter => f.write_str(
                 "has a secret with a control character, which a header value cannot carry",
             ),
@@ -75,8 +82,8 @@ impl fmt::Display for SecretError {
                  not carry reliably",
             ),
             Self::Placeholder => f.write_str(
-                "has the placeholder secret from Mattermost's documentation; generate a \
-                 secret with \"openssl rand -base64 32\"",
+                "has the placeholder secret from Mattermost's documentation or this \
+                 module's; generate a secret with \"openssl rand -base64 32\"",
             ),
             Self::Variable => f.write_str(
                 "has a secret that starts like a variable; variables are not expanded \
@@ -257,6 +264,11 @@ impl<'a> SecretSpec<'a> {
         let mut args = args.into_iter();
         let value = args.next().unwrap_or_default();
 
+        // an option in the secret's place means the secret was left out
+        if value.starts_with(b"label=") || value.starts_with(b"expires=") {
+            return Err(SecretError::OptionFirst);
+        }
+
         let (value, strength) = match strip_prefix_ignore_case(value, SHA256_PREFIX) {
             Some(hex) => (SecretValue::Sha256(parse_hex(hex)?), Strength::Good),
             None => (SecretValue::Plain(value), check_secret(value)?),
@@ -334,8 +346,12 @@ fn parse_label(label: &[u8]) -> Result<&str, SecretError> {
 
 /// The secret lines of a secret file: each with its line number, counted
 /// from 1, and its blank-separated fields. Blank lines and lines whose first
-/// non-blank character is `#` are left out; a line may end in CR LF.
+/// non-blank character is `#` are left out; a line may end in CR LF, and
+/// a UTF-8 byte order mark at the start is ignored.
 pub fn file_lines(contents: &[u8]) -> impl Iterator<Item = (usize, Vec<&[u8]>)> {
+    // a byte order mark that an editor put first is not part of a secret
+    let contents = contents.strip_prefix(b"\xef\xbb\xbf").unwrap_or(contents);
+
     contents
         .split(|&c| c == b'\n')
         .enumerate()
@@ -536,25 +552,47 @@ fn sha256(value: &[u8]) -> [u8; SHA256_LEN] {
 /// so the walk covers `presented.len()` bytes of the slot exactly.
 #[inline]
 fn equal_mask(presented: &[u8], slot: &Slot) -> usize {
-    let mut diff = 0u8;
+    let stored = slot.bytes.get(..presented.len()).unwrap_or_default();
+    let diff = difference(presented, stored);
 
-    for (a, b) in presented.iter().zip(slot.bytes.iter()) {
-        diff |= a ^ b;
-    }
-
-    zero_mask(usize::from(black_box(diff)) | (presented.len() ^ slot.len))
+    zero_mask(fold(black_box(diff)) | (presented.len() ^ slot.len))
 }
 
 /// All ones when the two digests are equal, zero otherwise.
 #[inline]
 fn digest_mask(a: &[u8; SHA256_LEN], b: &[u8; SHA256_LEN]) -> usize {
-    let mut diff = 0u8;
+    zero_mask(fold(black_box(difference(a, b))))
+}
 
-    for (x, y) in a.iter().zip(b) {
-        diff |= x ^ y;
+/// The OR of the XOR of the two slices, eight bytes at a time; zero when
+/// they are equal over the shorter one's length. The work depends on the
+/// lengths only.
+#[inline]
+fn difference(a: &[u8], b: &[u8]) -> u64 {
+    let mut words_a = a.chunks_exact(8);
+    let mut words_b = b.chunks_exact(8);
+    let mut diff = 0u64;
+
+    for (x, y) in (&mut words_a).zip(&mut words_b) {
+        diff |= word(x) ^ word(y);
     }
 
-    zero_mask(usize::from(black_box(diff)))
+    for (x, y) in words_a.remainder().iter().zip(words_b.remainder()) {
+        diff |= u64::from(x ^ y);
+    }
+
+    diff
+}
+
+/// A machine word that is zero exactly when `d` is.
+#[inline]
+fn fold(d: u64) -> usize {
+    (d | (d >> 32)) as usize
+}
+
+#[inline]
+fn word(bytes: &[u8]) -> u64 {
+    <[u8; 8]>::try_from(bytes).map_or(0, u64::from_ne_bytes)
 }
 
 /// All ones when `d` is zero, zero otherwise, without a branch.
@@ -624,6 +662,10 @@ mod tests {
         );
         assert_eq!(
             check_secret(b"your-secure-auth-secret-here"),
+            Err(SecretError::Placeholder)
+        );
+        assert_eq!(
+            check_secret(b"REPLACE-WITH-A-SECRET-FROM-scripts/secret"),
             Err(SecretError::Placeholder)
         );
         assert_eq!(
@@ -929,6 +971,10 @@ mod tests {
             ]
         );
         assert_eq!(file_lines(b"").count(), 0);
+        assert_eq!(
+            file_lines(b"\xef\xbb\xbfsecret-after-bom").collect::<Vec<_>>(),
+            vec![(1, vec![&b"secret-after-bom"[..]])]
+        );
         assert_eq!(file_lines(b"#only\n\n").count(), 0);
     }
 

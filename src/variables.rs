@@ -9,6 +9,10 @@
 //! check of a request is the one that stays. Read before the access phase,
 //! a variable evaluates the check the way the access phase will and marks
 //! the value as not cacheable, so that the check's own outcome replaces it.
+//!
+//! The values the check writes are copies of ones prepared while the
+//! configuration is read: the bit-field setters that bindgen generates walk
+//! their fields bit by bit, which cost a thousand instructions a request.
 
 use core::ptr::NonNull;
 
@@ -22,6 +26,17 @@ use ngx::ngx_string;
 use crate::conf::MainConf;
 use crate::handler::{evaluate, Outcome};
 use crate::module::module;
+use crate::secret::MAX_LABEL_LEN;
+
+/// The request's slots of both variables, and the values written to them.
+#[derive(Debug)]
+pub struct Slots {
+    status: usize,
+    label: usize,
+    /// A valid, cacheable value of every length up to the longest label,
+    /// as the access check records it; `data` is left to fill in.
+    decided: [ngx_http_variable_value_t; MAX_LABEL_LEN + 1],
+}
 
 const STATUS: ngx_str_t = ngx_string!("mattermost_preauth_status");
 const LABEL: ngx_str_t = ngx_string!("mattermost_preauth_secret_label");
@@ -66,57 +81,77 @@ pub unsafe fn index(cf: *mut ngx_conf_t, main: &mut MainConf) -> bool {
         )
     };
 
-    match (usize::try_from(status), usize::try_from(label)) {
-        (Ok(status), Ok(label)) => {
-            main.variables = Some((status, label));
-            true
-        }
-        _ => false,
+    let (Ok(status), Ok(label)) = (usize::try_from(status), usize::try_from(label)) else {
+        return false;
+    };
+
+    let mut decided = [value(b"", true); MAX_LABEL_LEN + 1];
+    for (len, v) in decided.iter_mut().enumerate() {
+        v.set_len(len as _);
     }
+
+    main.variables = Some(Box::new(Slots {
+        status,
+        label,
+        decided,
+    }));
+    true
 }
 
 /// Records the outcome of the request's access check, unless an earlier
 /// check of the same request did.
 pub fn record(r: &mut ngx_http_request_t, outcome: &Outcome) {
-    let Some((status, label)) = slots(r) else {
+    // SAFETY: the main configuration is this module's MainConf, allocated
+    // for the configuration the request runs in
+    let Some(main) = (unsafe { r.http_main_conf_unchecked::<MainConf>(module()) }) else {
+        return;
+    };
+    // SAFETY: as above
+    let Some(slots) = (unsafe { main.as_ref() }).variables.as_deref() else {
+        return;
+    };
+    let Some(vars) = NonNull::new(r.variables) else {
         return;
     };
 
-    // SAFETY: both slots are elements of the request's variables array
-    let (status, label) = unsafe { (&mut *status.as_ptr(), &mut *label.as_ptr()) };
+    // SAFETY: r->variables has an entry for every indexed variable
+    let (status, label) = unsafe {
+        (
+            &mut *vars.add(slots.status).as_ptr(),
+            &mut *vars.add(slots.label).as_ptr(),
+        )
+    };
 
     if status.valid() != 0 && status.no_cacheable() == 0 {
         return;
     }
 
-    set(status, outcome.status.as_str().as_bytes(), true);
-    set(label, outcome.label, true);
+    *status = slots.decided_value(outcome.status.as_str().as_bytes());
+    *label = slots.decided_value(outcome.label);
 }
 
-/// The request's slots of the two variables, when they have slots.
-fn slots(
-    r: &ngx_http_request_t,
-) -> Option<(
-    NonNull<ngx_http_variable_value_t>,
-    NonNull<ngx_http_variable_value_t>,
-)> {
-    // SAFETY: the main configuration is this module's MainConf, allocated
-    // for the configuration the request runs in
-    let main = unsafe { r.http_main_conf_unchecked::<MainConf>(module())?.as_ref() };
-    let (status, label) = main.variables?;
-
-    let vars = NonNull::new(r.variables)?;
-    // SAFETY: r->variables has an entry for every indexed variable
-    unsafe { Some((vars.add(status), vars.add(label))) }
+impl Slots {
+    fn decided_value(&self, data: &'static [u8]) -> ngx_http_variable_value_t {
+        match self.decided.get(data.len()) {
+            Some(v) => ngx_http_variable_value_t {
+                data: data.as_ptr().cast_mut(),
+                ..*v
+            },
+            None => value(data, true),
+        }
+    }
 }
 
-fn set(v: &mut ngx_http_variable_value_t, value: &'static [u8], cacheable: bool) {
-    v.set_len(value.len() as _);
-    v.set_valid(1);
+/// A valid value, cacheable or not.
+fn value(data: &'static [u8], cacheable: bool) -> ngx_http_variable_value_t {
+    let mut v = ngx_http_variable_value_t {
+        _bitfield_align_1: [],
+        _bitfield_1: ngx_http_variable_value_t::new_bitfield_1(0, 1, 0, 0, 0),
+        data: data.as_ptr().cast_mut(),
+    };
+    v.set_len(data.len() as _);
     v.set_no_cacheable(u32::from(!cacheable));
-    v.set_not_found(0);
-    v.set_escape(0);
-    v.data = value.as_ptr().cast_mut();
+    v
 }
 
 unsafe extern "C" fn status_variable(
@@ -126,8 +161,7 @@ unsafe extern "C" fn status_variable(
 ) -> ngx_int_t {
     // SAFETY: nginx passes a valid request and the value to fill in
     let (r, v) = unsafe { (&mut *r, &mut *v) };
-    let outcome = evaluate(r);
-    set(v, outcome.status.as_str().as_bytes(), false);
+    *v = value(evaluate(r).status.as_str().as_bytes(), false);
     NGX_OK as ngx_int_t
 }
 
@@ -138,7 +172,6 @@ unsafe extern "C" fn label_variable(
 ) -> ngx_int_t {
     // SAFETY: nginx passes a valid request and the value to fill in
     let (r, v) = unsafe { (&mut *r, &mut *v) };
-    let outcome = evaluate(r);
-    set(v, outcome.label, false);
+    *v = value(evaluate(r).label, false);
     NGX_OK as ngx_int_t
 }

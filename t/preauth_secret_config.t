@@ -9,6 +9,7 @@ use warnings;
 use strict;
 
 use Test::More;
+use POSIX ();
 
 use FindBin;
 use lib "$FindBin::Bin/lib";
@@ -25,7 +26,7 @@ my $digest = 'ab12' x 16;
 my $other_digest = 'cd34' x 16;
 my $tomorrow = Preauth::Nginx::utc_date(1);
 
-my $t = Preauth::Nginx->new()->plan(49);
+my $t = Preauth::Nginx->new()->plan(56);
 my $conf = qr/ in \Q${\ $t->config_file()}\E:/;
 my $dir = $t->testdir();
 my ($out, $path);
@@ -267,6 +268,77 @@ $out = check(<<'EOF');
 EOF
 like($out, qr/\[warn\] [^\n]*\Q$path\E/, 'group-readable file warns');
 like($out, qr/test is successful/, 'group-readable file accepted');
+
+$path = $t->write_private_file('writable.secrets', "$secret\n", 0620);
+$out = check(<<'EOF');
+		mattermost_preauth on;
+		mattermost_preauth_secret_file writable.secrets;  # error
+EOF
+like($out, qr/\[warn\] [^\n]*\Q$path\E" is readable or writable/,
+	'group-writable file warns');
+
+# a line or a directive that starts with an option has lost its secret
+
+$path = $t->write_private_file('option.secrets',
+	"$secret\n label=2026-01\n");
+$out = check(<<'EOF');
+		mattermost_preauth_secret_file option.secrets;
+EOF
+like($out, qr/\[emerg\] [^\n]*"label=" or "expires=" where the secret belongs[^\n]*\Q in $path:2\E\n/,
+	'line with options only');
+
+$out = check(<<'EOF');
+		mattermost_preauth_secret expires=2030-01-01 label=x;  # error
+EOF
+like($out, error('"mattermost_preauth_secret" has "label=" or "expires=" where'),
+	'directive with options only');
+
+# this module's own placeholder is refused like Mattermost's
+
+$out = check(<<'EOF');
+		mattermost_preauth_secret REPLACE-WITH-A-SECRET-FROM-scripts/secret;  # error
+EOF
+like($out, error('"mattermost_preauth_secret" has the placeholder secret'),
+	'placeholder from the reference');
+
+# a byte order mark is not a secret: a file with it and a comment is empty
+
+$path = $t->write_private_file('bom.secrets', "\xef\xbb\xbf# secrets\n");
+$out = check(<<'EOF');
+		mattermost_preauth_secret_file bom.secrets;  # error
+EOF
+like($out, error(quotemeta(
+	qq{"mattermost_preauth_secret_file" "$path" has no secrets})),
+	'byte order mark ignored');
+
+$out = check(<<'EOF');
+		mattermost_preauth_secret_file "";  # error
+EOF
+like($out, error('"mattermost_preauth_secret_file" has an empty path'),
+	'empty path');
+
+# a FIFO is refused without opening it, which would wait for a writer
+
+$path = "$dir/fifo.secrets";
+POSIX::mkfifo($path, 0600) or die "mkfifo $path: $!\n";
+{
+	# should nginx wait on it, open the FIFO for writing to let it go on
+	my $waited;
+	local $SIG{ALRM} = sub {
+		$waited = 1;
+		my $w;
+		close $w
+			if sysopen($w, $path, POSIX::O_WRONLY | POSIX::O_NONBLOCK);
+	};
+	alarm 5;
+	$out = check(<<'EOF');
+		mattermost_preauth_secret_file fifo.secrets;  # error
+EOF
+	alarm 0;
+	$out = 'nginx waited for a writer' if $waited;
+}
+like($out, error(quotemeta(qq{"mattermost_preauth_secret_file" cannot read}
+	. qq{ "$path" (not a regular file)})), 'fifo refused at once');
 
 # an expired secret in a file
 
