@@ -494,17 +494,26 @@ fn refusal_state(r: &ngx_http_request_t, create: bool) -> Option<*mut RefusalSta
 /// The values of every request header named like the secret header, in
 /// any letter case; `X_Mattermost_Preauth_Secret` is another name.
 struct SecretHeaders<'a> {
-    part: Option<&'a ngx_list_part_t>,
-    index: usize,
+    headers: slice::Iter<'a, ngx_table_elt_t>,
+    next: *const ngx_list_part_t,
 }
 
 impl<'a> SecretHeaders<'a> {
     fn new(list: &'a ngx_list_t) -> Self {
         Self {
-            part: Some(&list.part),
-            index: 0,
+            headers: part_headers(&list.part).iter(),
+            next: list.part.next,
         }
     }
+}
+
+/// The headers in one part of nginx's list.
+fn part_headers(part: &ngx_list_part_t) -> &[ngx_table_elt_t] {
+    if part.elts.is_null() {
+        return &[];
+    }
+    // SAFETY: a part holds nelts table elements
+    unsafe { slice::from_raw_parts(part.elts.cast::<ngx_table_elt_t>(), part.nelts) }
 }
 
 impl<'a> Iterator for SecretHeaders<'a> {
@@ -512,29 +521,22 @@ impl<'a> Iterator for SecretHeaders<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            let part = self.part?;
-
-            if self.index >= part.nelts {
-                // SAFETY: next is null or another part of the same list
-                self.part = unsafe { part.next.as_ref() };
-                self.index = 0;
-                continue;
+            for h in &mut self.headers {
+                if h.hash == HEADER_HASH
+                    && h.key.len == HEADER_LOWCASE.len()
+                    && !h.lowcase_key.is_null()
+                    // SAFETY: lowcase_key has key.len bytes
+                    && unsafe { slice::from_raw_parts(h.lowcase_key, h.key.len) } == HEADER_LOWCASE
+                {
+                    return Some(h.value.as_bytes());
+                }
             }
 
-            // SAFETY: a part holds nelts table elements
-            let headers =
-                unsafe { slice::from_raw_parts(part.elts.cast::<ngx_table_elt_t>(), part.nelts) };
-            let h = headers.get(self.index)?;
-            self.index += 1;
-
-            if h.hash == HEADER_HASH
-                && h.key.len == HEADER_LOWCASE.len()
-                && !h.lowcase_key.is_null()
-                // SAFETY: lowcase_key has key.len bytes
-                && unsafe { slice::from_raw_parts(h.lowcase_key, h.key.len) } == HEADER_LOWCASE
-            {
-                return Some(h.value.as_bytes());
-            }
+            // SAFETY: next is null or another part of the same list, which
+            // lives as long as the request
+            let part = unsafe { self.next.as_ref::<'a>() }?;
+            self.headers = part_headers(part).iter();
+            self.next = part.next;
         }
     }
 }

@@ -564,35 +564,44 @@ fn digest_mask(a: &[u8; SHA256_LEN], b: &[u8; SHA256_LEN]) -> usize {
     zero_mask(fold(black_box(difference(a, b))))
 }
 
-/// The OR of the XOR of the two slices, eight bytes at a time; zero when
-/// they are equal over the shorter one's length. The work depends on the
-/// lengths only.
+/// The OR of the XOR of `a` and the start of `b`, zero when they are equal
+/// over `a`'s length, which `b` must have at least. Eight bytes at a time,
+/// the last eight overlapping the word before them; the work depends on
+/// the length only.
 #[inline]
 fn difference(a: &[u8], b: &[u8]) -> u64 {
-    let mut words_a = a.chunks_exact(8);
-    let mut words_b = b.chunks_exact(8);
+    let n = a.len();
     let mut diff = 0u64;
 
-    for (x, y) in (&mut words_a).zip(&mut words_b) {
-        diff |= word(x) ^ word(y);
+    if n < 8 {
+        for (x, y) in a.iter().zip(b) {
+            diff |= u64::from(x ^ y);
+        }
+        return diff;
     }
 
-    for (x, y) in words_a.remainder().iter().zip(words_b.remainder()) {
-        diff |= u64::from(x ^ y);
+    let mut at = 0;
+    while at + 8 < n {
+        diff |= word(a, at) ^ word(b, at);
+        at += 8;
     }
 
-    diff
+    diff | (word(a, n - 8) ^ word(b, n - 8))
+}
+
+/// The eight bytes at `at`, or zero where there are fewer.
+#[inline]
+fn word(bytes: &[u8], at: usize) -> u64 {
+    bytes
+        .get(at..at + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        .map_or(0, u64::from_ne_bytes)
 }
 
 /// A machine word that is zero exactly when `d` is.
 #[inline]
 fn fold(d: u64) -> usize {
     (d | (d >> 32)) as usize
-}
-
-#[inline]
-fn word(bytes: &[u8]) -> u64 {
-    <[u8; 8]>::try_from(bytes).map_or(0, u64::from_ne_bytes)
 }
 
 /// All ones when `d` is zero, zero otherwise, without a branch.
