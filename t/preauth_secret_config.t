@@ -441,44 +441,12 @@ $t->finish();
 
 ###############################################################################
 
-# runs "nginx -t" with $body in a server block, or in the http block, or at
-# the top level; returns what nginx printed
 sub check {
-	my ($body, $where) = @_;
-	my %at = (main => '', http => '', server => '');
-
-	$at{defined $where ? $where : 'server'} = $body;
-
-	$t->write_config(<<"EOF");
-%%GLOBALS%%
-
-events {
+	return $t->check_config(@_);
 }
 
-$at{main}
-http {
-	%%HTTP_GLOBALS%%
-
-$at{http}
-	server {
-		listen 127.0.0.1:%%PORT_9%%;
-		server_name localhost;
-
-$at{server}
-	}
-}
-EOF
-
-	my ($rc, $out) = $t->test_config();
-	return $out;
-}
-
-# an error starting with $message and naming the line marked "# error",
-# followed by the test failure
 sub error {
-	my ($message) = @_;
-	my $line = $t->config_line('# error');
-	return qr/\[emerg\] $message[^\n]*$conf$line\n(?:.*\n)*.*test failed/;
+	return $t->emerg_at(@_);
 }
 
 # a secret file whose third line is the secret followed by $params (which

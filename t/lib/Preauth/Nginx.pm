@@ -259,6 +259,50 @@ sub config_file {
 	return "$self->{dir}/nginx.conf";
 }
 
+# writes a configuration with $body in a server block, or in the http block
+# or at the top level ($where: "server", the default, "http" or "main"),
+# runs "nginx -t" on it and returns what nginx printed
+sub check_config {
+	my ($self, $body, $where) = @_;
+	my %at = (main => '', http => '', server => '');
+
+	$at{defined $where ? $where : 'server'} = $body;
+
+	$self->write_config(<<"EOF");
+%%GLOBALS%%
+
+events {
+}
+
+$at{main}
+http {
+	%%HTTP_GLOBALS%%
+
+$at{http}
+	server {
+		listen 127.0.0.1:%%PORT_9%%;
+		server_name localhost;
+
+$at{server}
+	}
+}
+EOF
+
+	my ($rc, $out) = $self->test_config();
+	return $out;
+}
+
+# a pattern for "nginx -t" failing with an [emerg] message that starts with
+# $message (a pattern) and names the configuration line marked $marker
+# ("# error" unless given)
+sub emerg_at {
+	my ($self, $message, $marker) = @_;
+	my $line = $self->config_line(defined $marker ? $marker : '# error');
+	my $file = quotemeta $self->config_file();
+
+	return qr/\[emerg\] $message[^\n]* in $file:$line\n(?:.*\n)*.*test failed/;
+}
+
 sub write_file {
 	my ($self, $name, $content) = @_;
 	my $path = "$self->{dir}/$name";
