@@ -193,7 +193,11 @@ fn model_secret_errors(s: &[u8]) -> Vec<SecretError> {
     if blank(s[0]) || blank(s[s.len() - 1]) {
         errors.push(SecretError::SurroundingBlanks);
     }
-    if s == b"your-secure-pre-auth-secret-here" || s == b"your-secure-auth-secret-here" {
+    let lower = s.to_ascii_lowercase();
+    if lower == b"your-secure-pre-auth-secret-here"
+        || lower == b"your-secure-auth-secret-here"
+        || lower == b"replace-with-a-secret-from-scripts/secret"
+    {
         errors.push(SecretError::Placeholder);
     }
     if s.len() >= 2

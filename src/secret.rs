@@ -144,7 +144,7 @@ pub fn check_secret(secret: &[u8]) -> Result<Strength, SecretError> {
         return Err(SecretError::SurroundingBlanks);
     }
 
-    if PLACEHOLDERS.contains(&secret) {
+    if PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(secret)) {
         return Err(SecretError::Placeholder);
     }
 
@@ -265,12 +265,14 @@ impl<'a> SecretSpec<'a> {
         let value = args.next().unwrap_or_default();
 
         // an option in the secret's place means the secret was left out
-        if value.starts_with(b"label=") || value.starts_with(b"expires=") {
+        if strip_prefix_ignore_case(value, b"label=").is_some()
+            || strip_prefix_ignore_case(value, b"expires=").is_some()
+        {
             return Err(SecretError::OptionFirst);
         }
 
         let (value, strength) = match strip_prefix_ignore_case(value, SHA256_PREFIX) {
-            Some(hex) => (SecretValue::Sha256(parse_hex(hex)?), Strength::Good),
+            Some(hex) => (SecretValue::Sha256(parse_digest(hex)?), Strength::Good),
             None => (SecretValue::Plain(value), check_secret(value)?),
         };
 
@@ -303,6 +305,17 @@ impl<'a> SecretSpec<'a> {
 fn strip_prefix_ignore_case<'a>(value: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
     let (head, tail) = value.split_at_checked(prefix.len())?;
     head.eq_ignore_ascii_case(prefix).then_some(tail)
+}
+
+/// Parses a digest, refusing the digest of a placeholder.
+fn parse_digest(hex: &[u8]) -> Result<[u8; SHA256_LEN], SecretError> {
+    let digest = parse_hex(hex)?;
+
+    if PLACEHOLDERS.iter().any(|p| sha256(p) == digest) {
+        return Err(SecretError::Placeholder);
+    }
+
+    Ok(digest)
 }
 
 fn parse_hex(hex: &[u8]) -> Result<[u8; SHA256_LEN], SecretError> {
@@ -678,6 +691,10 @@ mod tests {
             Err(SecretError::Placeholder)
         );
         assert_eq!(
+            check_secret(b"YOUR-SECURE-PRE-AUTH-SECRET-HERE"),
+            Err(SecretError::Placeholder)
+        );
+        assert_eq!(
             check_secret(&[b'a'; MAX_SECRET_LEN + 1]),
             Err(SecretError::TooLong)
         );
@@ -854,6 +871,12 @@ mod tests {
             spec(&[GOOD, b"Label=x"]),
             Err(SecretError::UnknownParameter)
         );
+        assert_eq!(spec(&[b"label=2026-01"]), Err(SecretError::OptionFirst));
+        assert_eq!(spec(&[b"Label=2026-01"]), Err(SecretError::OptionFirst));
+        assert_eq!(
+            spec(&[b"expires=2027-01-01", b"label=x"]),
+            Err(SecretError::OptionFirst)
+        );
         assert_eq!(
             spec(&[GOOD, b"label=a", b"label=b"]),
             Err(SecretError::RepeatedParameter)
@@ -911,6 +934,12 @@ mod tests {
         ] {
             assert_eq!(spec(&[bad]), Err(SecretError::InvalidDigest));
         }
+    }
+
+    #[test]
+    fn rejects_digest_of_placeholder() {
+        let digest = hex(sha256(b"your-secure-pre-auth-secret-here")).leak();
+        assert_eq!(spec(&[digest]), Err(SecretError::Placeholder));
     }
 
     #[test]

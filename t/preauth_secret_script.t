@@ -10,6 +10,7 @@ use strict;
 
 use Test::More;
 use Digest::SHA qw(sha256_hex);
+use POSIX ();
 
 use FindBin;
 use lib "$FindBin::Bin/lib";
@@ -25,7 +26,7 @@ my $name = 'X-Mattermost-Preauth-Secret';
 my $later = Preauth::Nginx::utc_date(30);
 my $today = Preauth::Nginx::utc_date(0);
 
-my $t = Preauth::Nginx->new()->plan(42);
+my $t = Preauth::Nginx->new()->plan(46);
 my $dir = $t->testdir();
 my $file = "$dir/app.secrets";
 my ($rc, $out);
@@ -135,6 +136,46 @@ is($rc, 0, 'add through link: succeeds');
 ok(-l "$dir/link.secrets", 'add through link: link kept');
 like($t->read_file('app.secrets'), qr/ label=linked\n\z/,
 	'add through link: target changed');
+
+# CR LF line ends, which nginx reads too
+
+my $crlf = "$dir/crlf.secrets";
+open my $cfh, '>', $crlf or die "cannot write $crlf: $!\n";
+print $cfh 'sha256:' . ('ab' x 32) . " label=old\r\n";
+close $cfh;
+($rc, $out) = secret('add', $crlf, '--label', 'old');
+isnt($rc, 0, 'crlf: label already in the file refused');
+($rc, $out) = secret('add', $crlf, '--label', 'new', '--expire',
+	"old=$later");
+$t->forbid_in_logs($1) if $out =~ /^apps:   (\S+)$/m;
+like($t->read_file('crlf.secrets'), qr/^sha256:\S+ label=old expires=\Q$later\E$/m,
+	'crlf: expiry given to the old label');
+
+# one change at a time: adds run together keep every secret
+
+my $many = "$dir/many.secrets";
+my @kids;
+for my $n (1 .. 6) {
+	my $pid = fork();
+	die "cannot fork: $!\n" unless defined $pid;
+	if ($pid == 0) {
+		open STDOUT, '>', "$dir/many.$n.out";
+		open STDERR, '>&', \*STDOUT;
+		exec('bash', $script, 'add', $many, '--label', "n$n")
+			or POSIX::_exit(127);
+	}
+	push @kids, $pid;
+}
+waitpid($_, 0) for @kids;
+my @many = grep { /label=n\d/ } split /\n/, $t->read_file('many.secrets');
+is(scalar @many, 6, 'concurrent adds: every secret kept');
+for my $n (1 .. 6) {
+	$t->forbid_in_logs($1)
+		if $t->read_file("many.$n.out") =~ /^apps:   (\S+)$/m;
+}
+
+($rc, $out) = secret('--label', '');
+isnt($rc, 0, 'empty label refused');
 
 # nginx accepts the lines and the file
 
