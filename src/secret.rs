@@ -445,12 +445,6 @@ impl SecretSet {
         self.entries.is_empty()
     }
 
-    /// Whether some secret is configured as a digest, so that a presented
-    /// value is hashed.
-    pub fn has_hashed(&self) -> bool {
-        !self.hashed.is_empty()
-    }
-
     /// Validates and adds a secret without options, in the configuration's
     /// form (`sha256:HEX` for a digest); returns its index and strength.
     pub fn add(&mut self, secret: &[u8]) -> Result<(usize, Strength), SecretError> {
@@ -948,7 +942,6 @@ mod tests {
         let mut s = SecretSet::new();
         s.add(b"plain-secret-number-1").unwrap();
         assert_eq!(s.add(line), Ok((1, Strength::Good)));
-        assert!(s.has_hashed());
 
         assert_eq!(s.find(GOOD), Some(1));
         assert_eq!(s.find(b"plain-secret-number-1"), Some(0));
