@@ -519,6 +519,7 @@ impl SecretSet {
 
     /// Returns the index of the secret equal to `presented`, comparing with
     /// every secret in constant time.
+    #[inline]
     pub fn find(&self, presented: &[u8]) -> Option<usize> {
         if presented.len() > MAX_SECRET_LEN {
             return None;
@@ -534,12 +535,7 @@ impl SecretSet {
         }
 
         if !self.hashed.is_empty() {
-            let digest = sha256(presented);
-            for hashed in &self.hashed {
-                let equal = digest_mask(&digest, &hashed.digest);
-                index |= hashed.entry & equal & !found;
-                found |= equal;
-            }
+            (found, index) = self.find_hashed(presented, found, index);
         }
 
         if black_box(found) != 0 {
@@ -547,6 +543,20 @@ impl SecretSet {
         } else {
             None
         }
+    }
+}
+
+impl SecretSet {
+    /// The `find` of the hashed secrets, given what the plain ones found.
+    #[inline(never)]
+    fn find_hashed(&self, presented: &[u8], mut found: usize, mut index: usize) -> (usize, usize) {
+        let digest = sha256(presented);
+        for hashed in &self.hashed {
+            let equal = digest_mask(&digest, &hashed.digest);
+            index |= hashed.entry & equal & !found;
+            found |= equal;
+        }
+        (found, index)
     }
 }
 
@@ -562,53 +572,112 @@ fn equal_mask(presented: &[u8], slot: &Slot) -> usize {
     let stored = slot.bytes.get(..presented.len()).unwrap_or_default();
     let diff = difference(presented, stored);
 
-    zero_mask(fold(black_box(diff)) | (presented.len() ^ slot.len))
+    // hidden from the compiler, which could otherwise see that the mask is
+    // all ones or zero and choose with a branch what it selects
+    black_box(zero_mask(fold(diff) | (presented.len() ^ slot.len)))
 }
 
 /// All ones when the two digests are equal, zero otherwise.
 #[inline]
 fn digest_mask(a: &[u8; SHA256_LEN], b: &[u8; SHA256_LEN]) -> usize {
-    zero_mask(fold(black_box(difference(a, b))))
+    black_box(zero_mask(fold(difference(a, b))))
 }
 
-/// The OR of the XOR of `a` and the start of `b`, zero when they are equal
-/// over `a`'s length, which `b` must have at least. Eight bytes at a time,
-/// the last eight overlapping the word before them; the work depends on
-/// the length only.
+/// Zero exactly when `a` equals the start of `b`, which must be at least
+/// as long. The work depends on `a`'s length only: every byte is looked
+/// at, and nothing but the length decides a branch or an address.
 #[inline]
 fn difference(a: &[u8], b: &[u8]) -> u64 {
-    let n = a.len();
-    let mut diff = 0u64;
+    let b = b.get(..a.len()).unwrap_or_default();
 
-    if n < 8 {
-        for (x, y) in a.iter().zip(b) {
-            diff |= u64::from(x ^ y);
-        }
-        return diff;
+    #[cfg(target_arch = "x86_64")]
+    if a.len() >= 16 && b.len() == a.len() {
+        return sse2::difference(a, b);
     }
 
-    let mut at = 0;
-    while at + 8 < n {
-        diff |= word(a, at) ^ word(b, at);
-        at += 8;
-    }
-
-    diff | (word(a, n - 8) ^ word(b, n - 8))
+    words_difference(a, b)
 }
 
-/// The eight bytes at `at`, or zero where there are fewer.
+/// `difference` eight bytes at a time, the last eight overlapping the word
+/// before them, or one byte at a time below eight; `b` has `a`'s length.
 #[inline]
-fn word(bytes: &[u8], at: usize) -> u64 {
+fn words_difference(a: &[u8], b: &[u8]) -> u64 {
+    let n = a.len();
+
+    if n < 8 || b.len() != n {
+        return a
+            .iter()
+            .zip(b)
+            .fold(0, |diff, (x, y)| diff | u64::from(x ^ y));
+    }
+
+    let whole = a
+        .chunks_exact(8)
+        .zip(b.chunks_exact(8))
+        .fold(0, |diff, (x, y)| diff | (word(x) ^ word(y)));
+
+    whole | (word(a.get(n - 8..).unwrap_or_default()) ^ word(b.get(n - 8..).unwrap_or_default()))
+}
+
+/// `difference` sixteen bytes at a time with SSE2, which every x86_64
+/// processor has.
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use core::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+        _mm_setzero_si128, _mm_xor_si128,
+    };
+
+    /// `a` and `b` have the same length, at least sixteen; the last block
+    /// overlaps the one before it.
+    #[inline]
+    pub fn difference(a: &[u8], b: &[u8]) -> u64 {
+        let n = a.len().min(b.len());
+        if n < 16 {
+            return u64::from(a.len() != b.len() || n != 0);
+        }
+
+        // SAFETY: SSE2 is part of x86_64; every load reads the sixteen
+        // bytes at an offset of at most n - 16 in slices of n bytes or more
+        unsafe {
+            let xor = |at: usize| -> __m128i {
+                _mm_xor_si128(
+                    _mm_loadu_si128(a.as_ptr().add(at).cast()),
+                    _mm_loadu_si128(b.as_ptr().add(at).cast()),
+                )
+            };
+
+            // the first and the last block, and those between them
+            let mut acc = _mm_or_si128(xor(0), xor(n - 16));
+            let mut at = 16;
+            while at < n - 16 {
+                acc = _mm_or_si128(acc, xor(at));
+                at += 16;
+            }
+
+            // a bit for every byte of the block that is zero
+            let zero = _mm_movemask_epi8(_mm_cmpeq_epi8(acc, _mm_setzero_si128()));
+            u64::from((zero ^ 0xffff) as u16)
+        }
+    }
+}
+
+/// The first eight bytes as a word, or zero where there are fewer.
+#[inline]
+fn word(bytes: &[u8]) -> u64 {
     bytes
-        .get(at..at + 8)
-        .and_then(|w| <[u8; 8]>::try_from(w).ok())
-        .map_or(0, u64::from_ne_bytes)
+        .first_chunk::<8>()
+        .map_or(0, |w| u64::from_ne_bytes(*w))
 }
 
 /// A machine word that is zero exactly when `d` is.
 #[inline]
 fn fold(d: u64) -> usize {
-    (d | (d >> 32)) as usize
+    if usize::BITS >= u64::BITS {
+        d as usize
+    } else {
+        (d | (d >> 32)) as usize
+    }
 }
 
 /// All ones when `d` is zero, zero otherwise, without a branch.
@@ -1014,5 +1083,27 @@ mod tests {
         let s = set(&[GOOD]);
         let text = format!("{s:?}");
         assert!(!text.contains("q6Vw0mS3"));
+    }
+
+    #[test]
+    fn every_differing_byte_is_seen() {
+        let stored: Vec<u8> = (0..=255u8).cycle().take(MAX_SECRET_LEN).collect();
+
+        for n in 0..200 {
+            let same = stored.get(..n).unwrap_or_default().to_vec();
+            assert_eq!(difference(&same, &stored), 0, "length {n}");
+            assert_eq!(words_difference(&same, &stored[..n]), 0, "length {n}");
+
+            for at in 0..n {
+                let mut other = same.clone();
+                other[at] ^= 0x80;
+                assert_ne!(difference(&other, &stored), 0, "length {n}, byte {at}");
+                assert_ne!(
+                    words_difference(&other, &stored[..n]),
+                    0,
+                    "length {n}, byte {at}"
+                );
+            }
+        }
     }
 }
