@@ -18,10 +18,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use ngx::core::{Pool, NGX_CONF_ERROR, NGX_CONF_OK};
 use ngx::ffi::{
     ngx_command_t, ngx_conf_full_name, ngx_conf_t, ngx_regex_compile, ngx_regex_compile_t,
-    ngx_regex_elt_t, ngx_str_t, ngx_uint_t, NGX_LOG_EMERG, NGX_LOG_ERR, NGX_LOG_INFO,
-    NGX_LOG_NOTICE, NGX_LOG_WARN, NGX_MAX_CONF_ERRSTR, NGX_OK, NGX_REGEX_CASELESS,
+    ngx_regex_elt_t, ngx_str_t, ngx_uint_t, NGX_HTTP_SATISFY_ANY, NGX_LOG_EMERG, NGX_LOG_ERR,
+    NGX_LOG_INFO, NGX_LOG_NOTICE, NGX_LOG_WARN, NGX_MAX_CONF_ERRSTR, NGX_OK, NGX_REGEX_CASELESS,
 };
-use ngx::http::HttpModuleConfExt;
+use ngx::http::{HttpModuleConfExt, HttpModuleLocationConf, NgxHttpCoreModule};
 use ngx::{ngx_conf_log_error, ngx_log_error};
 
 use crate::exempt::{parse_patterns, PathExemptions, Pattern};
@@ -37,6 +37,11 @@ const MAX_SECRET_FILE_SIZE: u64 = 1 << 20;
 pub struct MainConf {
     /// Some level has `mattermost_preauth on`: the handlers are needed.
     pub used: bool,
+    /// Some level that checks has `satisfy any`, where another access
+    /// module can overrule a refusal.
+    pub satisfy_any: bool,
+    /// Some level that checks is in dry run.
+    pub dry_run: bool,
     /// The indexes of `$mattermost_preauth_status` and
     /// `$mattermost_preauth_secret_label` among the request's variables,
     /// where the access check records its outcome.
@@ -74,6 +79,8 @@ pub struct LocConf {
     exemptions: Option<Rc<Exemptions>>,
     dry_run: Option<bool>,
     log_level: Option<ngx_uint_t>,
+    /// The level has `satisfy any`; known once merged.
+    satisfy_any: bool,
 }
 
 impl LocConf {
@@ -91,6 +98,11 @@ impl LocConf {
 
     pub fn dry_run(&self) -> bool {
         self.dry_run == Some(true)
+    }
+
+    /// Whether another access module can allow what this level refuses.
+    pub fn satisfy_any(&self) -> bool {
+        self.satisfy_any
     }
 
     /// The level of the per-request log lines.
@@ -144,7 +156,11 @@ pub unsafe extern "C" fn merge_loc_conf(
     let (prev, conf) = unsafe { (&*prev.cast::<LocConf>(), &mut *conf.cast::<LocConf>()) };
 
     match conf.merge_from(prev) {
-        Ok(()) => NGX_CONF_OK,
+        Ok(()) => {
+            // SAFETY: nginx passes a valid configuration context
+            unsafe { note_level(&*cf, conf) };
+            NGX_CONF_OK
+        }
         Err(MergeError::NoSecret(site)) => {
             let site = site.map_or_else(String::new, |s| format!(" in {}:{}", s.file, s.line));
             // SAFETY: nginx passes a valid configuration context
@@ -156,6 +172,27 @@ pub unsafe extern "C" fn merge_loc_conf(
             );
             NGX_CONF_ERROR
         }
+    }
+}
+
+/// Notes how the level being merged checks: under `satisfy any` or not,
+/// in dry run or not. The http core module's settings are merged before
+/// any other module's, and while a level is merged the configuration
+/// context holds that level's.
+unsafe fn note_level(cf: &ngx_conf_t, conf: &mut LocConf) {
+    if !conf.enabled() {
+        return;
+    }
+
+    conf.satisfy_any = NgxHttpCoreModule::location_conf(cf)
+        .is_some_and(|clcf| clcf.satisfy == NGX_HTTP_SATISFY_ANY as ngx_uint_t);
+
+    // SAFETY: the main configuration is this module's MainConf
+    if let Some(mut main) = unsafe { cf.http_main_conf_unchecked::<MainConf>(module()) } {
+        // SAFETY: allocated by create_main_conf for this configuration
+        let main = unsafe { main.as_mut() };
+        main.satisfy_any |= conf.satisfy_any;
+        main.dry_run |= conf.dry_run();
     }
 }
 

@@ -59,6 +59,8 @@ struct RefusalState {
     stood: bool,
     /// A check in dry run would have refused the request.
     noted: bool,
+    /// The refusal or what the dry run noted has been logged.
+    logged: bool,
     /// Of the refusal that stood, or else of the latest one.
     reason: Refusal,
     label: &'static [u8],
@@ -109,26 +111,37 @@ pub unsafe fn install(cf: *mut ngx_conf_t) -> ngx_int_t {
         return NGX_OK as ngx_int_t;
     }
 
-    // SAFETY: as above
-    if !unsafe { variables::index(cf, main) } {
-        return NGX_ERROR as ngx_int_t;
-    }
-
     let Some(cmcf) = NgxHttpCoreModule::main_conf_mut(cf) else {
         return NGX_ERROR as ngx_int_t;
     };
 
+    // SAFETY: as above
+    if !unsafe { variables::index(cf, main, cmcf) } {
+        return NGX_ERROR as ngx_int_t;
+    }
+
+    // only a later access module under `satisfy any` overrules a refusal,
+    // and only then is there anything to withdraw; otherwise a refusal is
+    // logged as it is made, unless a dry run may have noted a refusal that
+    // a later one replaces
     // SAFETY: cmcf is the http core module's main configuration
     let pushed = unsafe {
         push_phase_handler(cmcf, ngx_http_phases_NGX_HTTP_ACCESS_PHASE, access_handler)
-            && push_phase_handler(cmcf, ngx_http_phases_NGX_HTTP_PRECONTENT_PHASE, precontent)
-            && push_phase_handler(cmcf, ngx_http_phases_NGX_HTTP_LOG_PHASE, log_handler)
+            && (!main.satisfy_any
+                || push_phase_handler(cmcf, ngx_http_phases_NGX_HTTP_PRECONTENT_PHASE, precontent))
+            && (!logs_at_end(main)
+                || push_phase_handler(cmcf, ngx_http_phases_NGX_HTTP_LOG_PHASE, log_handler))
     };
     if !pushed {
         return NGX_ERROR as ngx_int_t;
     }
 
     NGX_OK as ngx_int_t
+}
+
+/// Whether refusals are logged when the request ends, not as they are made.
+fn logs_at_end(main: &MainConf) -> bool {
+    main.satisfy_any || main.dry_run
 }
 
 unsafe fn push_phase_handler(
@@ -164,7 +177,8 @@ unsafe extern "C" fn access_handler(r: *mut ngx_http_request_t) -> ngx_int_t {
     variables::record(r, &outcome);
 
     match outcome.refusal {
-        None if outcome.status == Status::Ok => NGX_OK as ngx_int_t,
+        // under `satisfy all` the next access module is asked either way
+        None if outcome.status == Status::Ok && conf.satisfy_any() => NGX_OK as ngx_int_t,
         None => NGX_DECLINED as ngx_int_t,
         Some(reason) if conf.dry_run() => {
             note(r, reason, outcome.label, conf.log_level());
@@ -182,12 +196,13 @@ pub fn evaluate(r: &mut ngx_http_request_t) -> Outcome {
     }
 }
 
+#[inline(always)]
 fn evaluate_in(r: &mut ngx_http_request_t, conf: &'static LocConf) -> Outcome {
     if !conf.enabled() {
         return Outcome::OFF;
     }
 
-    let presented = Presented::from_values(SecretHeaders::new(&r.headers_in.headers));
+    let presented = presented(&r.headers_in.headers);
 
     // a level that is on always has secrets: the configuration check
     // refuses anything else, and an empty set would refuse every request
@@ -254,6 +269,13 @@ fn refuse(
 
     set_ctx(r, ptr::from_mut(state).cast());
 
+    // SAFETY: the main configuration is this module's MainConf
+    let main = unsafe { r.http_main_conf_unchecked::<MainConf>(module()) };
+    // SAFETY: allocated by create_main_conf for this configuration
+    if main.is_some_and(|main| !logs_at_end(unsafe { main.as_ref() })) {
+        log_refusal(r, state);
+    }
+
     NGX_HTTP_FORBIDDEN as ngx_int_t
 }
 
@@ -312,7 +334,7 @@ unsafe extern "C" fn header_filter(r: *mut ngx_http_request_t) -> ngx_int_t {
 }
 
 /// Logs a refusal that stood, or what a dry run would have refused, once,
-/// when the request ends: also when no response was sent (`return 444` as
+/// when the request ends, where a refusal can be overruled or replaced: also when no response was sent (`return 444` as
 /// error page, a client that gave up). nginx's client and request context
 /// is kept, the action of the moment ("while logging request") left out.
 unsafe extern "C" fn log_handler(r: *mut ngx_http_request_t) -> ngx_int_t {
@@ -327,16 +349,24 @@ unsafe extern "C" fn log_handler(r: *mut ngx_http_request_t) -> ngx_int_t {
         return NGX_OK as ngx_int_t;
     };
     // SAFETY: the state lives in the request pool
-    let state = unsafe { &*state };
+    log_refusal(req, unsafe { &mut *state });
 
+    NGX_OK as ngx_int_t
+}
+
+/// Logs the request's refusal, or what a dry run would have refused, if
+/// not yet logged.
+fn log_refusal(r: &ngx_http_request_t, state: &mut RefusalState) {
     let dry_run = match (state.refused || state.stood, state.noted) {
+        _ if state.logged => return,
         (true, _) => "",
         (false, true) => ", dry run",
-        (false, false) => return NGX_OK as ngx_int_t,
+        (false, false) => return,
     };
+    state.logged = true;
 
     // SAFETY: a request's connection and its log outlive the request
-    let log = unsafe { &mut *(*req.connection).log };
+    let log = unsafe { &mut *(*r.connection).log };
 
     let action = mem::replace(&mut log.action, ptr::null_mut());
     ngx_log_error!(
@@ -347,8 +377,6 @@ unsafe extern "C" fn log_handler(r: *mut ngx_http_request_t) -> ngx_int_t {
         Labelled(state.label)
     );
     log.action = action;
-
-    NGX_OK as ngx_int_t
 }
 
 /// A label for a log line: ` "NAME"`, or nothing.
@@ -482,6 +510,7 @@ fn refusal_state(r: &ngx_http_request_t, create: bool) -> Option<*mut RefusalSta
             refused: false,
             stood: false,
             noted: false,
+            logged: false,
             reason: Refusal::Missing,
             label: b"",
             level: 0,
@@ -491,20 +520,40 @@ fn refusal_state(r: &ngx_http_request_t, create: bool) -> Option<*mut RefusalSta
     }
 }
 
-/// The values of every request header named like the secret header, in
-/// any letter case; `X_Mattermost_Preauth_Secret` is another name.
-struct SecretHeaders<'a> {
-    headers: slice::Iter<'a, ngx_table_elt_t>,
-    next: *const ngx_list_part_t,
-}
+/// What the request presented: the value of the one header named like the
+/// secret header, in any letter case (`X_Mattermost_Preauth_Secret` is
+/// another name). nginx's hash of each lower-case name rules out every
+/// other header with one comparison.
+fn presented(list: &ngx_list_t) -> Presented<'_> {
+    let mut value: Option<&[u8]> = None;
+    let mut part = &list.part;
 
-impl<'a> SecretHeaders<'a> {
-    fn new(list: &'a ngx_list_t) -> Self {
-        Self {
-            headers: part_headers(&list.part).iter(),
-            next: list.part.next,
+    loop {
+        for h in part_headers(part) {
+            if h.hash == HEADER_HASH && is_secret_header(h) {
+                if value.is_some() {
+                    return Presented::Duplicate;
+                }
+                value = Some(h.value.as_bytes());
+            }
+        }
+
+        // SAFETY: next is null or another part of the same list, which
+        // lives as long as the request
+        match unsafe { part.next.as_ref() } {
+            Some(next) => part = next,
+            None => break,
         }
     }
+
+    Presented::from_values(value)
+}
+
+fn is_secret_header(h: &ngx_table_elt_t) -> bool {
+    h.key.len == HEADER_LOWCASE.len()
+        && !h.lowcase_key.is_null()
+        // SAFETY: lowcase_key has key.len bytes
+        && unsafe { slice::from_raw_parts(h.lowcase_key, h.key.len) } == HEADER_LOWCASE
 }
 
 /// The headers in one part of nginx's list.
@@ -514,31 +563,6 @@ fn part_headers(part: &ngx_list_part_t) -> &[ngx_table_elt_t] {
     }
     // SAFETY: a part holds nelts table elements
     unsafe { slice::from_raw_parts(part.elts.cast::<ngx_table_elt_t>(), part.nelts) }
-}
-
-impl<'a> Iterator for SecretHeaders<'a> {
-    type Item = &'a [u8];
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            for h in &mut self.headers {
-                if h.hash == HEADER_HASH
-                    && h.key.len == HEADER_LOWCASE.len()
-                    && !h.lowcase_key.is_null()
-                    // SAFETY: lowcase_key has key.len bytes
-                    && unsafe { slice::from_raw_parts(h.lowcase_key, h.key.len) } == HEADER_LOWCASE
-                {
-                    return Some(h.value.as_bytes());
-                }
-            }
-
-            // SAFETY: next is null or another part of the same list, which
-            // lives as long as the request
-            let part = unsafe { self.next.as_ref::<'a>() }?;
-            self.headers = part_headers(part).iter();
-            self.next = part.next;
-        }
-    }
 }
 
 /// Puts `X-Reject-Reason: pre-auth` and `Cache-Control: no-store` on the

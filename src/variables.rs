@@ -17,8 +17,9 @@
 use core::ptr::NonNull;
 
 use ngx::ffi::{
-    ngx_conf_t, ngx_http_add_variable, ngx_http_get_variable_index, ngx_http_request_t,
-    ngx_http_variable_value_t, ngx_int_t, ngx_str_t, NGX_ERROR, NGX_OK,
+    ngx_conf_t, ngx_http_add_variable, ngx_http_core_main_conf_t, ngx_http_get_variable_index,
+    ngx_http_request_t, ngx_http_variable_t, ngx_http_variable_value_t, ngx_int_t, ngx_str_t,
+    NGX_ERROR, NGX_OK,
 };
 use ngx::http::HttpModuleConfExt;
 use ngx::ngx_string;
@@ -68,8 +69,19 @@ type Getter = unsafe extern "C" fn(
 ) -> ngx_int_t;
 
 /// Gives both variables a slot in every request, for the access check to
-/// write to; called once the configuration is read, where it is used.
-pub unsafe fn index(cf: *mut ngx_conf_t, main: &mut MainConf) -> bool {
+/// write to, if the configuration names either; called once the
+/// configuration is read, where the check is used. Without a slot a
+/// variable read by name (from a script module) evaluates the check where
+/// the request is at the time of reading.
+pub unsafe fn index(
+    cf: *mut ngx_conf_t,
+    main: &mut MainConf,
+    cmcf: &ngx_http_core_main_conf_t,
+) -> bool {
+    if !is_indexed(cmcf, &STATUS) && !is_indexed(cmcf, &LABEL) {
+        return true;
+    }
+
     let mut status = STATUS;
     let mut label = LABEL;
 
@@ -96,6 +108,24 @@ pub unsafe fn index(cf: *mut ngx_conf_t, main: &mut MainConf) -> bool {
         decided,
     }));
     true
+}
+
+/// Whether the configuration read so far refers to the variable by name.
+fn is_indexed(cmcf: &ngx_http_core_main_conf_t, name: &ngx_str_t) -> bool {
+    let indexed = &cmcf.variables;
+    if indexed.elts.is_null() {
+        return false;
+    }
+
+    // SAFETY: the array holds nelts variables
+    let indexed = unsafe {
+        core::slice::from_raw_parts(indexed.elts.cast::<ngx_http_variable_t>(), indexed.nelts)
+    };
+
+    // nginx matches variable names in any letter case
+    indexed
+        .iter()
+        .any(|v| v.name.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
 }
 
 /// Records the outcome of the request's access check, unless an earlier

@@ -32,6 +32,7 @@ pub enum Presented<'a> {
 
 impl<'a> Presented<'a> {
     /// Classifies the values of every header that carries the secret's name.
+    #[inline]
     pub fn from_values<I>(values: I) -> Self
     where
         I: IntoIterator<Item = &'a [u8]>,
