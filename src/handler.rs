@@ -44,8 +44,9 @@ use ngx::ngx_log_error;
 
 use crate::conf::{LocConf, MainConf};
 use crate::module::module;
+use crate::secret::SecretSet;
 use crate::variables;
-use crate::verdict::{verify, Presented, Refusal, Status, HEADER_HASH, HEADER_LOWCASE};
+use crate::verdict::{verify_with, Presented, Refusal, Status, HEADER_HASH, HEADER_LOWCASE};
 
 /// The next header filter in nginx's chain.
 static mut NEXT_HEADER_FILTER: ngx_http_output_header_filter_pt = None;
@@ -164,7 +165,8 @@ unsafe fn push_phase_handler(
     true
 }
 
-/// The access-phase check.
+/// The access-phase check. A request with a right secret takes the
+/// shortest way through; anything else is decided out of line.
 unsafe extern "C" fn access_handler(r: *mut ngx_http_request_t) -> ngx_int_t {
     // SAFETY: nginx passes a valid request
     let r = unsafe { &mut *r };
@@ -173,12 +175,44 @@ unsafe extern "C" fn access_handler(r: *mut ngx_http_request_t) -> ngx_int_t {
         return NGX_DECLINED as ngx_int_t;
     };
 
-    let outcome = evaluate_in(r, conf);
-    variables::record(r, &outcome);
+    let secrets = match conf.secrets() {
+        Some(secrets) if conf.enabled() => secrets,
+        _ => {
+            let outcome = evaluate_in(r, conf);
+            return decide(r, conf, outcome);
+        }
+    };
+
+    match verify_with(presented(&r.headers_in.headers), secrets, now) {
+        Ok(index) => {
+            variables::record_with(r, Status::Ok, || secrets.label(index).as_bytes());
+            allowed(conf)
+        }
+        Err(reason) => {
+            let outcome = failed(r, conf, secrets, reason);
+            decide(r, conf, outcome)
+        }
+    }
+}
+
+/// What an access handler returns for a request the check allows: under
+/// `satisfy all` the next access module is asked either way.
+#[inline(always)]
+fn allowed(conf: &LocConf) -> ngx_int_t {
+    if conf.satisfy_any() {
+        NGX_OK as ngx_int_t
+    } else {
+        NGX_DECLINED as ngx_int_t
+    }
+}
+
+/// Records and acts on the outcome of a check that did not simply allow.
+#[inline(never)]
+fn decide(r: &mut ngx_http_request_t, conf: &LocConf, outcome: Outcome) -> ngx_int_t {
+    variables::record(r, outcome.status, outcome.label);
 
     match outcome.refusal {
-        // under `satisfy all` the next access module is asked either way
-        None if outcome.status == Status::Ok && conf.satisfy_any() => NGX_OK as ngx_int_t,
+        None if outcome.status == Status::Ok => allowed(conf),
         None => NGX_DECLINED as ngx_int_t,
         Some(reason) if conf.dry_run() => {
             note(r, reason, outcome.label, conf.log_level());
@@ -196,7 +230,6 @@ pub fn evaluate(r: &mut ngx_http_request_t) -> Outcome {
     }
 }
 
-#[inline(always)]
 fn evaluate_in(r: &mut ngx_http_request_t, conf: &'static LocConf) -> Outcome {
     if !conf.enabled() {
         return Outcome::OFF;
@@ -210,19 +243,33 @@ fn evaluate_in(r: &mut ngx_http_request_t, conf: &'static LocConf) -> Outcome {
         return refused(Refusal::Invalid, b"");
     };
 
-    match verify(presented, secrets, now()) {
+    match verify_with(presented, secrets, now) {
         Ok(index) => Outcome {
             status: Status::Ok,
             label: secrets.label(index).as_bytes(),
             refusal: None,
         },
-        Err(_) if is_exempt(conf, r) => Outcome {
+        Err(reason) => failed(r, conf, secrets, reason),
+    }
+}
+
+/// The outcome for a request without an accepted secret: exempt, or to be
+/// refused.
+#[inline(never)]
+fn failed(
+    r: &mut ngx_http_request_t,
+    conf: &LocConf,
+    secrets: &'static SecretSet,
+    reason: Refusal,
+) -> Outcome {
+    match reason {
+        _ if is_exempt(conf, r) => Outcome {
             status: Status::Exempt,
             label: b"",
             refusal: None,
         },
-        Err(reason @ Refusal::Expired(index)) => refused(reason, secrets.label(index).as_bytes()),
-        Err(reason) => refused(reason, b""),
+        Refusal::Expired(index) => refused(reason, secrets.label(index).as_bytes()),
+        _ => refused(reason, b""),
     }
 }
 
@@ -319,8 +366,7 @@ unsafe extern "C" fn header_filter(r: *mut ngx_http_request_t) -> ngx_int_t {
 
     if req.headers_out.status == NGX_HTTP_FORBIDDEN as ngx_uint_t
         && ptr::eq(req.main, r)
-        && refusal_stands(req).is_some()
-        && !set_reject_headers(req)
+        && !forbidden(req)
     {
         return NGX_ERROR as ngx_int_t;
     }
@@ -331,6 +377,14 @@ unsafe extern "C" fn header_filter(r: *mut ngx_http_request_t) -> ngx_int_t {
         Some(next) => unsafe { next(r) },
         None => NGX_ERROR as ngx_int_t,
     }
+}
+
+/// Puts the reject headers on a 403 if a standing refusal answers it;
+/// false if that failed. Kept out of the header filter, which every
+/// response passes through.
+#[inline(never)]
+fn forbidden(r: &mut ngx_http_request_t) -> bool {
+    refusal_stands(r).is_none() || set_reject_headers(r)
 }
 
 /// Logs a refusal that stood, or what a dry run would have refused, once,

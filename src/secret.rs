@@ -419,6 +419,8 @@ pub struct SecretSet {
     slots: Vec<Slot>,
     hashed: Vec<Hashed>,
     entries: Vec<Entry>,
+    /// Some secret has an expiry date.
+    expiring: bool,
 }
 
 impl fmt::Debug for SecretSet {
@@ -500,6 +502,7 @@ impl SecretSet {
             label: spec.label.map(Box::from),
             expires: spec.expires,
         });
+        self.expiring |= spec.expires.is_some();
 
         Ok(entry)
     }
@@ -513,13 +516,17 @@ impl SecretSet {
     }
 
     /// The expiry date of the secret at `index`, if it has one.
+    #[inline]
     pub fn expires(&self, index: usize) -> Option<Expiry> {
+        if !self.expiring {
+            return None;
+        }
         self.entries.get(index).and_then(|e| e.expires)
     }
 
     /// Returns the index of the secret equal to `presented`, comparing with
     /// every secret in constant time.
-    #[inline]
+    #[inline(always)]
     pub fn find(&self, presented: &[u8]) -> Option<usize> {
         if presented.len() > MAX_SECRET_LEN {
             return None;
@@ -640,25 +647,52 @@ mod sse2 {
         // SAFETY: SSE2 is part of x86_64; every load reads the sixteen
         // bytes at an offset of at most n - 16 in slices of n bytes or more
         unsafe {
-            let xor = |at: usize| -> __m128i {
-                _mm_xor_si128(
-                    _mm_loadu_si128(a.as_ptr().add(at).cast()),
-                    _mm_loadu_si128(b.as_ptr().add(at).cast()),
-                )
-            };
-
-            // the first and the last block, and those between them
-            let mut acc = _mm_or_si128(xor(0), xor(n - 16));
-            let mut at = 16;
-            while at < n - 16 {
-                acc = _mm_or_si128(acc, xor(at));
-                at += 16;
+            // the first and the last block, and the one between them up to
+            // 48 bytes, as most secrets have; longer ones out of line
+            let mut acc = _mm_or_si128(xor(a, b, 0), xor(a, b, n - 16));
+            if n > 32 {
+                acc = _mm_or_si128(acc, xor(a, b, 16));
+            }
+            if n > 48 {
+                acc = _mm_or_si128(acc, beyond_48(a, b));
             }
 
             // a bit for every byte of the block that is zero
             let zero = _mm_movemask_epi8(_mm_cmpeq_epi8(acc, _mm_setzero_si128()));
             u64::from((zero ^ 0xffff) as u16)
         }
+    }
+
+    /// The XOR of the sixteen bytes at `at` in `a` and in `b`.
+    ///
+    /// # Safety
+    /// Both have at least `at + 16` bytes.
+    #[inline(always)]
+    unsafe fn xor(a: &[u8], b: &[u8], at: usize) -> __m128i {
+        // SAFETY: as the caller promises; SSE2 is part of x86_64
+        unsafe {
+            _mm_xor_si128(
+                _mm_loadu_si128(a.as_ptr().add(at).cast()),
+                _mm_loadu_si128(b.as_ptr().add(at).cast()),
+            )
+        }
+    }
+
+    /// The OR of the XOR of the blocks from byte 32 to the last block.
+    ///
+    /// # Safety
+    /// `a` and `b` have the same length, more than 48.
+    #[inline(never)]
+    unsafe fn beyond_48(a: &[u8], b: &[u8]) -> __m128i {
+        let n = a.len();
+        let mut acc = _mm_setzero_si128();
+        let mut at = 32;
+        while at < n - 16 {
+            // SAFETY: at + 16 < n, and both have n bytes
+            acc = _mm_or_si128(acc, unsafe { xor(a, b, at) });
+            at += 16;
+        }
+        acc
     }
 }
 

@@ -25,9 +25,10 @@ use ngx::http::HttpModuleConfExt;
 use ngx::ngx_string;
 
 use crate::conf::MainConf;
-use crate::handler::{evaluate, Outcome};
+use crate::handler::evaluate;
 use crate::module::module;
 use crate::secret::MAX_LABEL_LEN;
+use crate::verdict::Status;
 
 /// The request's slots of both variables, and the values written to them.
 #[derive(Debug)]
@@ -130,7 +131,18 @@ fn is_indexed(cmcf: &ngx_http_core_main_conf_t, name: &ngx_str_t) -> bool {
 
 /// Records the outcome of the request's access check, unless an earlier
 /// check of the same request did.
-pub fn record(r: &mut ngx_http_request_t, outcome: &Outcome) {
+#[inline(always)]
+pub fn record(r: &mut ngx_http_request_t, status: Status, label: &'static [u8]) {
+    record_with(r, status, || label);
+}
+
+/// `record`, with the label looked up only if it is recorded.
+#[inline(always)]
+pub fn record_with(
+    r: &mut ngx_http_request_t,
+    status: Status,
+    label: impl FnOnce() -> &'static [u8],
+) {
     // SAFETY: the main configuration is this module's MainConf, allocated
     // for the configuration the request runs in
     let Some(main) = (unsafe { r.http_main_conf_unchecked::<MainConf>(module()) }) else {
@@ -145,19 +157,19 @@ pub fn record(r: &mut ngx_http_request_t, outcome: &Outcome) {
     };
 
     // SAFETY: r->variables has an entry for every indexed variable
-    let (status, label) = unsafe {
+    let (status_slot, label_slot) = unsafe {
         (
             &mut *vars.add(slots.status).as_ptr(),
             &mut *vars.add(slots.label).as_ptr(),
         )
     };
 
-    if status.valid() != 0 && status.no_cacheable() == 0 {
+    if status_slot.valid() != 0 && status_slot.no_cacheable() == 0 {
         return;
     }
 
-    *status = slots.decided_value(outcome.status.as_str().as_bytes());
-    *label = slots.decided_value(outcome.label);
+    *status_slot = slots.decided_value(status.as_str().as_bytes());
+    *label_slot = slots.decided_value(label());
 }
 
 impl Slots {

@@ -73,7 +73,19 @@ impl Refusal {
 /// Checks what a request presented at `now` (seconds since the epoch): the
 /// index of the matching secret, or why the request is to be refused unless
 /// an exemption applies.
+#[inline(always)]
 pub fn verify(presented: Presented<'_>, secrets: &SecretSet, now: i64) -> Result<usize, Refusal> {
+    verify_with(presented, secrets, || now)
+}
+
+/// `verify`, asking for the time only if the matching secret has an
+/// expiry date.
+#[inline(always)]
+pub fn verify_with(
+    presented: Presented<'_>,
+    secrets: &SecretSet,
+    now: impl FnOnce() -> i64,
+) -> Result<usize, Refusal> {
     let index = match presented {
         Presented::Missing => return Err(Refusal::Missing),
         Presented::Duplicate => return Err(Refusal::Duplicate),
@@ -81,7 +93,7 @@ pub fn verify(presented: Presented<'_>, secrets: &SecretSet, now: i64) -> Result
     };
 
     match secrets.expires(index) {
-        Some(expiry) if expiry.has_passed(now) => Err(Refusal::Expired(index)),
+        Some(expiry) if expiry.has_passed(now()) => Err(Refusal::Expired(index)),
         _ => Ok(index),
     }
 }
