@@ -133,6 +133,30 @@ impl PathExemptions {
     }
 }
 
+/// Whether a request target as the client sent it, query string included,
+/// spells the normalized URI exactly: its path, up to the first `?`, is the
+/// URI, and has no repeated slash.
+pub fn is_canonical_target(sent: &[u8], uri: &[u8]) -> bool {
+    // the URI, then the end or the query string
+    let Some(rest) = sent.strip_prefix(uri) else {
+        return false;
+    };
+    if !matches!(rest.first(), None | Some(b'?')) {
+        return false;
+    }
+
+    // one pass for both: a `?` in the URI would end the path before it
+    let mut slash = false;
+    for &c in uri {
+        if c == b'?' || (slash && c == b'/') {
+            return false;
+        }
+        slash = c == b'/';
+    }
+
+    true
+}
+
 /// Bytes that are not a literal in a regular expression outside a
 /// character class. `]` and `}` are literals there, but taken as ends.
 const METACHARACTERS: &[u8] = b"\\^$.[]|()?*+{}";
@@ -548,6 +572,36 @@ mod tests {
         assert!(none.as_bytes().is_empty());
         assert!(none.admits(b""));
         assert!(none.admits(b"/img/a.png"));
+    }
+
+    #[test]
+    fn canonical_targets() {
+        let cases: &[(&[u8], &[u8], bool)] = &[
+            (b"/api/v4/users", b"/api/v4/users", true),
+            (b"/api/v4/users?a=1", b"/api/v4/users", true),
+            (b"/api/v4/users?", b"/api/v4/users", true),
+            (b"/a?b//c?d", b"/a", true),
+            (b"/", b"/", true),
+            (b"/api/v4/user", b"/api/v4/users", false),
+            (b"/api/v4/users/", b"/api/v4/users", false),
+            (b"/api/v4/%75sers", b"/api/v4/users", false),
+            (b"/x/../api", b"/api", false),
+            (b"//api", b"//api", false),
+            (b"/api//v4", b"/api//v4", false),
+            (b"/api/v4//", b"/api/v4//", false),
+            (b"/a?b", b"/a?b", false),
+            (b"", b"", true),
+        ];
+
+        for &(sent, uri, canonical) in cases {
+            assert_eq!(
+                is_canonical_target(sent, uri),
+                canonical,
+                "{} {}",
+                sent.escape_ascii(),
+                uri.escape_ascii()
+            );
+        }
     }
 
     #[test]

@@ -458,10 +458,7 @@ fn is_canonical(r: &ngx_http_request_t) -> bool {
         return r.empty_path_in_uri() == 0;
     }
 
-    let sent = r.unparsed_uri.as_bytes();
-    let path = sent.split(|&c| c == b'?').next().unwrap_or_default();
-
-    path == r.uri.as_bytes() && !path.windows(2).any(|pair| pair == b"//")
+    crate::exempt::is_canonical_target(r.unparsed_uri.as_bytes(), r.uri.as_bytes())
 }
 
 /// Marks the cleanup entry that carries a request's refusal state. It has
