@@ -24,7 +24,7 @@ use ngx::ffi::{
 use ngx::http::{HttpModuleConfExt, HttpModuleLocationConf, NgxHttpCoreModule};
 use ngx::{ngx_conf_log_error, ngx_log_error};
 
-use crate::exempt::{parse_patterns, PathExemptions, Pattern};
+use crate::exempt::{parse_patterns, PathExemptions, Pattern, RegexPrefix};
 use crate::module::module;
 use crate::secret::{file_lines, SecretError, SecretSet, SecretSpec, Strength};
 use zeroize::Zeroizing;
@@ -52,9 +52,18 @@ pub struct MainConf {
 #[derive(Clone, Default)]
 pub struct Exemptions {
     pub paths: PathExemptions,
-    /// Regular expressions compiled by nginx, in the layout that
-    /// `ngx_regex_exec_array` reads; they live as long as the configuration.
-    pub regexes: Vec<ngx_regex_elt_t>,
+    /// Regular expressions, in the order they were listed.
+    pub regexes: Vec<ExemptRegex>,
+}
+
+/// An exemption's regular expression.
+#[derive(Clone)]
+pub struct ExemptRegex {
+    /// Compiled by nginx, in the layout that `ngx_regex_exec_array` reads;
+    /// it lives as long as the configuration.
+    pub compiled: ngx_regex_elt_t,
+    /// What a URI must start with for it to match.
+    pub prefix: RegexPrefix,
 }
 
 /// Where a directive stands in the configuration files.
@@ -535,10 +544,13 @@ pub unsafe extern "C" fn set_exempt(
             Pattern::Prefix(path) => exemptions.paths.add_prefix(path),
             Pattern::Regex { source, caseless } => {
                 // SAFETY: nginx passes a valid configuration context
-                match unsafe { compile_regex(cf, &source, caseless) } {
-                    Some(regex) => exemptions.regexes.push(regex),
-                    None => return NGX_CONF_ERROR,
-                }
+                let Some(compiled) = (unsafe { compile_regex(cf, &source, caseless) }) else {
+                    return NGX_CONF_ERROR;
+                };
+                exemptions.regexes.push(ExemptRegex {
+                    compiled,
+                    prefix: RegexPrefix::of(&source, caseless),
+                });
             }
         }
     }

@@ -11,7 +11,8 @@
 //! wider than meant opens the gate, one that is narrower only asks for the
 //! secret. Exact and prefix patterns are matched here; regular expressions
 //! are compiled and run by nginx's PCRE, so this module only checks their
-//! shape.
+//! shape, and finds the literal prefix that a URI must start with for one
+//! to match, so that a refused request runs only those it could match.
 
 use core::fmt;
 
@@ -132,6 +133,207 @@ impl PathExemptions {
     }
 }
 
+/// Whether a request target as the client sent it, query string included,
+/// spells the normalized URI exactly: its path, up to the first `?`, is the
+/// URI, and has no repeated slash.
+pub fn is_canonical_target(sent: &[u8], uri: &[u8]) -> bool {
+    // the URI, then the end or the query string
+    let Some(rest) = sent.strip_prefix(uri) else {
+        return false;
+    };
+    if !matches!(rest.first(), None | Some(b'?')) {
+        return false;
+    }
+
+    // one pass for both: a `?` in the URI would end the path before it
+    let mut slash = false;
+    for &c in uri {
+        if c == b'?' || (slash && c == b'/') {
+            return false;
+        }
+        slash = c == b'/';
+    }
+
+    true
+}
+
+/// Bytes that are not a literal in a regular expression outside a
+/// character class. `]` and `}` are literals there, but taken as ends.
+const METACHARACTERS: &[u8] = b"\\^$.[]|()?*+{}";
+
+/// What a URI must start with for a regular expression to match it, found
+/// when the configuration is read; empty when nothing is known.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegexPrefix {
+    bytes: Vec<u8>,
+    caseless: bool,
+}
+
+impl RegexPrefix {
+    /// The prefix of an exemption's regular expression, as nginx compiles
+    /// it: without the multiline and UTF options, caseless for `~*`.
+    ///
+    /// A caseless prefix compares ASCII letters in either case and every
+    /// other byte exactly, which is all that PCRE folds there: nginx sets
+    /// neither UTF nor Unicode properties, the `(*UTF)` and `(*UCP)` verbs
+    /// that would set them must open the pattern (one with a prefix opens
+    /// with `^`), and without them PCRE folds bytes by its built-in tables
+    /// (nginx passes none), where an ASCII letter pairs only with itself in
+    /// the other case. Were UTF on, the Kelvin sign would match `k`. Inline
+    /// options such as `(?i)` come after a `(`, where the prefix has ended.
+    /// A prefix never has a byte of 0x80 or above.
+    pub fn of(source: &[u8], caseless: bool) -> Self {
+        Self {
+            bytes: literal_prefix(source),
+            caseless,
+        }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Whether a URI starts with the prefix, and so may match; always true
+    /// for an empty prefix.
+    pub fn admits(&self, uri: &[u8]) -> bool {
+        match uri.get(..self.bytes.len()) {
+            Some(head) if self.caseless => head.eq_ignore_ascii_case(&self.bytes),
+            Some(head) => head == self.bytes.as_slice(),
+            None => false,
+        }
+    }
+}
+
+/// The literal bytes that every match of a regular expression starts with
+/// at the start of the subject, or nothing when that is not sure.
+///
+/// Only a pattern that opens with `^` has one (without the multiline
+/// option, `^` is the start of the subject), and only when it has a single
+/// branch at top level. The prefix is the run of plain literals after `^`:
+/// ASCII bytes that are no metacharacter, and escaped ASCII punctuation
+/// (`\/`, `\.`). It ends at any other byte or escape (`\d`, `\Q`), at a
+/// group, and before a literal that a quantifier makes optional or
+/// repeatable. Option settings such as `(?i)` or `(?x)` and verbs such as
+/// `(*UTF)` cannot come before `^`, so they do not change how the prefix
+/// reads; where they could change how the rest of the pattern reads, there
+/// is no prefix (see `single_branch`).
+pub fn literal_prefix(source: &[u8]) -> Vec<u8> {
+    let Some(pattern) = source.strip_prefix(b"^") else {
+        return Vec::new();
+    };
+
+    if !single_branch(pattern) {
+        return Vec::new();
+    }
+
+    let mut prefix = Vec::new();
+    let mut rest = pattern;
+
+    loop {
+        let (literal, after) = match rest {
+            [b'\\', c, after @ ..] if c.is_ascii_punctuation() || c.is_ascii_whitespace() => {
+                (*c, after)
+            }
+            [c, after @ ..] if c.is_ascii() && !METACHARACTERS.contains(c) => (*c, after),
+            _ => break,
+        };
+
+        // `{` is a quantifier or a literal: either way, the literal before
+        // it is left out; so is one before `\E` or `\Q`, which a
+        // quantifier after them would apply to (`a\E?` is `a?`)
+        if matches!(
+            after,
+            [b'?' | b'*' | b'+' | b'{', ..] | [b'\\', b'E' | b'Q', ..]
+        ) {
+            break;
+        }
+
+        prefix.push(literal);
+        rest = after;
+    }
+
+    prefix
+}
+
+/// Whether a pattern surely has a single branch: no `|` outside groups and
+/// character classes. A construct whose contents are not read as pattern
+/// syntax, or that changes how the rest is read, makes it unsure: verbs and
+/// the like (`(*`), comments (`(?#`), callouts (`(?C`), extended classes
+/// (`(?[`), the extended option (`(?x)`, which makes `#` open a comment),
+/// a `[` inside a character class (POSIX classes) and `\Q` or `\E` there.
+fn single_branch(pattern: &[u8]) -> bool {
+    let mut depth = 0usize;
+    let mut rest = pattern;
+
+    loop {
+        rest = match rest {
+            [] => return depth == 0,
+            [b'\\', b'Q', after @ ..] => after_quote(after),
+            // `\c` takes the next byte whatever it is: `\c(` is no group
+            [b'\\', b'c', _, after @ ..] | [b'\\', _, after @ ..] => after,
+            [b'[', after @ ..] => match after_class(after) {
+                Some(after) => after,
+                None => return false,
+            },
+            [b'(', b'?', after @ ..] if !plain_group(after) => return false,
+            [b'(', b'*', ..] => return false,
+            [b'(', after @ ..] => {
+                depth += 1;
+                after
+            }
+            [b')', after @ ..] => match depth.checked_sub(1) {
+                Some(outer) => {
+                    depth = outer;
+                    after
+                }
+                None => return false,
+            },
+            [b'|', ..] if depth == 0 => return false,
+            [_, after @ ..] => after,
+        };
+    }
+}
+
+/// What follows `\Q...\E`, given what follows `\Q`: every byte is a
+/// literal up to the first `\E`, or to the end.
+fn after_quote(quoted: &[u8]) -> &[u8] {
+    match quoted.windows(2).position(|pair| pair == b"\\E") {
+        Some(end) => quoted.get(end + 2..).unwrap_or_default(),
+        None => &[],
+    }
+}
+
+/// What follows a character class, given what follows its `[`; `None` when
+/// it has no end or is not sure to end at the first unescaped `]`.
+fn after_class(class: &[u8]) -> Option<&[u8]> {
+    let mut rest = class.strip_prefix(b"^").unwrap_or(class);
+
+    // a `]` first is a literal
+    rest = rest.strip_prefix(b"]").unwrap_or(rest);
+
+    loop {
+        rest = match rest {
+            [] | [b'[', ..] | [b'\\', b'Q' | b'E', ..] => return None,
+            [b']', after @ ..] => return Some(after),
+            [b'\\', b'c', _, after @ ..] | [b'\\', _, after @ ..] | [_, after @ ..] => after,
+        };
+    }
+}
+
+/// Whether a group opened with `(?` reads its contents as a pattern, as
+/// the rest does, given what follows `(?`.
+fn plain_group(after: &[u8]) -> bool {
+    match after.first() {
+        // option letters, or a name: `(?i)`, `(?-s:`, `(?P<name>`, `(?R)`
+        Some(c) if c.is_ascii_alphabetic() || matches!(c, b'^' | b'-') => after
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic() || matches!(c, b'^' | b'-'))
+            .all(|&c| c != b'x' && c != b'C'),
+        Some(c) => c.is_ascii_digit() || b":=!<>|'(&+*".contains(c),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +424,184 @@ mod tests {
         assert!(e.matches(b"/static/main.js"));
         assert!(!e.matches(b"/static"));
         assert!(!e.matches(b"/api/static/x"));
+    }
+
+    #[test]
+    fn regex_prefixes() {
+        let cases: &[(&[u8], &[u8])] = &[
+            // Mattermost's single sign-on exemptions
+            (
+                br"^/oauth/[A-Za-z0-9]+/(complete|login|mobile_login|signup)$",
+                b"/oauth/",
+            ),
+            (
+                br"^/(api/v3/oauth|signup|login)/[A-Za-z0-9]+/complete$",
+                b"/",
+            ),
+            (
+                br"^/oauth/(gitlab|google|office365|openid)/(complete|login)\z",
+                b"/oauth/",
+            ),
+            // only at the start of the subject
+            (br"\.png$", b""),
+            (br"/static/", b""),
+            (br"^", b""),
+            (br"^^/a", b""),
+            (br"^/api/v4/users$", b"/api/v4/users"),
+            (br"^/a b#c", b"/a b#c"),
+            (br"^/a]b}c", b"/a"),
+            // escaped punctuation is a literal, other escapes end it
+            (br"^\/x", b"/x"),
+            (br"^\/api\/v4\.0\-beta", b"/api/v4.0-beta"),
+            (br"^/a\ b\#c", b"/a b#c"),
+            (br"^/a\d", b"/a"),
+            (br"^/a\x2f", b"/a"),
+            (br"^/a\Qb\E", b"/"),
+            (br"^/a\z", b"/a"),
+            (br"^/a\\b", b"/a\\b"),
+            (b"^/a\\\xc3\xa9", b"/a"),
+            (b"^/a\xc3\xa9", b"/a"),
+            // metacharacters end it
+            (br"^/a.b", b"/a"),
+            (br"^/a[b]", b"/a"),
+            (br"^/a(b)", b"/a"),
+            (br"^/a$", b"/a"),
+            (br"^/a^", b"/a"),
+            // a literal that a quantifier makes optional or repeatable
+            (br"^/ab?c", b"/a"),
+            (br"^/ab*c", b"/a"),
+            (br"^/ab+c", b"/a"),
+            (br"^/ab{2}c", b"/a"),
+            (br"^/ab{c", b"/a"),
+            (br"^/ab??c", b"/a"),
+            (br"^/a\/?c", b"/a"),
+            (br"^a?", b""),
+            (br"^/a\E?", b"/"),
+            (br"^/ab\E*", b"/a"),
+            (br"^/ab\Q\E?", b"/a"),
+            (br"^/ab\Qc\E?", b"/a"),
+            // an alternation at top level leaves no prefix
+            (br"^/a|/b", b""),
+            (br"^/a(b|c)|/d", b""),
+            (br"^/a(b|c)", b"/a"),
+            (br"^/a(b(c|d)|e)f", b"/a"),
+            (br"^/a[|]", b"/a"),
+            (br"^/a[]|]", b"/a"),
+            (br"^/a[^]|]", b"/a"),
+            (br"^/a[]]|/b", b""),
+            (br"^/a[\]|]", b"/a"),
+            (br"^/a[\]]|/b", b""),
+            (br"^/a\|b", b"/a|b"),
+            (br"^/a\\|/b", b""),
+            (br"^/a\(|/b", b""),
+            (br"^/a(?:b|c)", b"/a"),
+            (br"^/a(?:b|c)|/d", b""),
+            (br"^/a(?<n>b|c)", b"/a"),
+            (br"^/a(?=b|c)", b"/a"),
+            (br"^/a(?|(b)|(c))", b"/a"),
+            // quoting: \Q...\E is literal, to the end if unclosed
+            (br"^/a\Q|\E", b"/"),
+            (br"^/a\Q(\E|/b", b""),
+            (br"^/a\Q(|/b", b"/"),
+            (br"^/a\Q\\E|/b", b""),
+            // \c takes the next byte: \c( opens no group
+            (br"^/a\c(|/b", b""),
+            (br"^/a\c\|/b", b""),
+            // unsure: constructs whose contents are not pattern syntax
+            (br"^/a(?#(|)|/b", b""),
+            (br"^/a(?#x)", b""),
+            (br#"^/a(?C"(")|/b"#, b""),
+            (br"^/a(?C1)", b""),
+            (br"^/a(*MARK:x)", b""),
+            (br"^/a(*ACCEPT)", b""),
+            (br"^/a(?[ [a] ])", b""),
+            (b"^/a(?x)#(\n|/b", b""),
+            (br"^/a(?x:b)", b""),
+            (br"^/a(?xx)", b""),
+            (br"^/a(?-x)", b""),
+            (br"^/a(?^x)", b""),
+            (br"^/a(?i)b", b"/a"),
+            (br"^/a(?i:b|c)", b"/a"),
+            (br"^/a(?^)b", b"/a"),
+            (br"^/a(?P<name>b)(?P=name)", b"/a"),
+            (br"^/a[[:alpha:](]|/b", b""),
+            (br"^/a[[:alpha:]]", b""),
+            (br"^/a[\Q\E](]|/b", b""),
+            (br"^/a[\Q]\E(]|/b", b""),
+            (br"^/a[\E](]|/b", b""),
+            // verbs and options must open the pattern, where `^` is not
+            (br"(*UTF)^/a", b""),
+            (br"(*CR)^/a", b""),
+            (br"(?i)^/a", b""),
+            (br"(?x)^/a b", b""),
+            // patterns that do not compile have none
+            (br"^/a(b", b""),
+            (br"^/a)b", b""),
+            (br"^/a[b", b""),
+            (br"^/a\", b"/a"),
+        ];
+
+        for &(source, prefix) in cases {
+            assert_eq!(
+                literal_prefix(source).escape_ascii().to_string(),
+                prefix.escape_ascii().to_string(),
+                "{}",
+                source.escape_ascii()
+            );
+        }
+    }
+
+    #[test]
+    fn regex_prefix_admits() {
+        let exact = RegexPrefix::of(b"^/oauth/[a-z]+", false);
+        assert_eq!(exact.as_bytes(), b"/oauth/");
+        assert!(exact.admits(b"/oauth/"));
+        assert!(exact.admits(b"/oauth/gitlab/complete"));
+        assert!(!exact.admits(b"/OAuth/gitlab/complete"));
+        assert!(!exact.admits(b"/oauth"));
+        assert!(!exact.admits(b"/api/v4/users/me"));
+        assert!(!exact.admits(b""));
+
+        let caseless = RegexPrefix::of(b"^/OAuth/[a-z]+", true);
+        assert!(caseless.admits(b"/oauth/gitlab"));
+        assert!(caseless.admits(b"/OAUTH/gitlab"));
+        assert!(!caseless.admits(b"/oauth-gitlab"));
+        assert!(!caseless.admits(b"/oauth"));
+
+        let none = RegexPrefix::of(br"\.png$", false);
+        assert!(none.as_bytes().is_empty());
+        assert!(none.admits(b""));
+        assert!(none.admits(b"/img/a.png"));
+    }
+
+    #[test]
+    fn canonical_targets() {
+        let cases: &[(&[u8], &[u8], bool)] = &[
+            (b"/api/v4/users", b"/api/v4/users", true),
+            (b"/api/v4/users?a=1", b"/api/v4/users", true),
+            (b"/api/v4/users?", b"/api/v4/users", true),
+            (b"/a?b//c?d", b"/a", true),
+            (b"/", b"/", true),
+            (b"/api/v4/user", b"/api/v4/users", false),
+            (b"/api/v4/users/", b"/api/v4/users", false),
+            (b"/api/v4/%75sers", b"/api/v4/users", false),
+            (b"/x/../api", b"/api", false),
+            (b"//api", b"//api", false),
+            (b"/api//v4", b"/api//v4", false),
+            (b"/api/v4//", b"/api/v4//", false),
+            (b"/a?b", b"/a?b", false),
+            (b"", b"", true),
+        ];
+
+        for &(sent, uri, canonical) in cases {
+            assert_eq!(
+                is_canonical_target(sent, uri),
+                canonical,
+                "{} {}",
+                sent.escape_ascii(),
+                uri.escape_ascii()
+            );
+        }
     }
 
     #[test]

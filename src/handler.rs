@@ -475,37 +475,55 @@ fn set_ctx(r: &mut ngx_http_request_t, value: *mut c_void) {
 }
 
 /// Whether the normalized URI is exempt; called only for requests that
-/// would otherwise be refused.
+/// would otherwise be refused. The cheap tests come first: most such
+/// requests match no exemption, and then need no look at the request line
+/// and no regular expression.
 fn is_exempt(conf: &LocConf, r: &mut ngx_http_request_t) -> bool {
     let Some(exemptions) = conf.exemptions() else {
         return false;
     };
 
-    if !is_canonical(r) {
-        return false;
-    }
-
     if exemptions.paths.matches(r.uri.as_bytes()) {
-        return true;
+        return is_canonical(r);
     }
 
-    if exemptions.regexes.is_empty() {
-        return false;
+    let mut checked = false;
+
+    for regex in &exemptions.regexes {
+        // without the prefix the expression cannot match, and PCRE would
+        // fail at the first literal with nothing to go back to, so leaving
+        // it out changes nothing but the cost
+        if !regex.prefix.admits(r.uri.as_bytes()) {
+            continue;
+        }
+
+        if !checked {
+            if !is_canonical(r) {
+                return false;
+            }
+            checked = true;
+        }
+
+        // a read-only view of this one expression, as nginx's array type
+        let mut array = ngx_array_t {
+            elts: ptr::from_ref(&regex.compiled).cast_mut().cast(),
+            nelts: 1,
+            size: mem::size_of::<ngx_regex_elt_t>(),
+            nalloc: 1,
+            pool: ptr::null_mut(),
+        };
+
+        // SAFETY: the array and the URI are valid for the call; nginx logs a
+        // matching failure itself, and a failure ends the search without an
+        // exemption
+        match unsafe { ngx_regex_exec_array(&mut array, &mut r.uri, (*r.connection).log) } {
+            rc if rc == NGX_OK as ngx_int_t => return true,
+            rc if rc == NGX_DECLINED as ngx_int_t => {}
+            _ => return false,
+        }
     }
 
-    // a read-only view of the compiled expressions, as nginx's array type
-    let mut array = ngx_array_t {
-        elts: exemptions.regexes.as_ptr().cast_mut().cast(),
-        nelts: exemptions.regexes.len(),
-        size: mem::size_of::<ngx_regex_elt_t>(),
-        nalloc: exemptions.regexes.len(),
-        pool: ptr::null_mut(),
-    };
-
-    // SAFETY: the array and the URI are valid for the call; nginx logs a
-    // matching failure itself, and anything but a match is not exempt
-    let rc = unsafe { ngx_regex_exec_array(&mut array, &mut r.uri, (*r.connection).log) };
-    rc == NGX_OK as ngx_int_t
+    false
 }
 
 /// Whether the URI that exemptions are matched against is the one an
@@ -522,10 +540,7 @@ fn is_canonical(r: &ngx_http_request_t) -> bool {
         return r.empty_path_in_uri() == 0;
     }
 
-    let sent = r.unparsed_uri.as_bytes();
-    let path = sent.split(|&c| c == b'?').next().unwrap_or_default();
-
-    path == r.uri.as_bytes() && !path.windows(2).any(|pair| pair == b"//")
+    crate::exempt::is_canonical_target(r.unparsed_uri.as_bytes(), r.uri.as_bytes())
 }
 
 /// Marks the cleanup entry that carries a request's refusal state. It has

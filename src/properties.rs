@@ -2,8 +2,11 @@
 //!
 //! Each model states the documented rule in the plainest way, independently
 //! of how the module implements it: the exemption matcher, the parser of
-//! `mattermost_preauth_exempt` arguments, the check of configured secrets,
-//! the constant-time match and the classification of presented headers.
+//! `mattermost_preauth_exempt` arguments, the prefix of a regular
+//! expression (against the `regex` crate, in the syntax that it and PCRE
+//! read alike), the canonical request target, the check of configured
+//! secrets, the constant-time match and the classification of presented
+//! headers.
 //! Inputs come from small alphabets so that matches, near misses and
 //! collisions with the special words happen often.
 
@@ -12,7 +15,8 @@ use crate::{exempt, secret, verdict};
 use proptest::collection::vec;
 use proptest::prelude::*;
 
-use exempt::{parse_patterns, PathExemptions, Pattern, PatternError};
+use exempt::RegexPrefix;
+use exempt::{is_canonical_target, parse_patterns, PathExemptions, Pattern, PatternError};
 use secret::{
     check_secret, Expiry, SecretError, SecretSet, SecretSpec, SecretValue, Strength, MAX_LABEL_LEN,
     MAX_SECRET_LEN, RECOMMENDED_SECRET_LEN,
@@ -50,6 +54,47 @@ fn exempt_arg() -> impl Strategy<Value = Vec<u8>> {
         short_path(),
         any_bytes(6),
     ]
+}
+
+/// A piece of a regular expression in the syntax where PCRE without UTF
+/// and the `regex` crate without Unicode agree, with the metacharacters
+/// that end or cancel a prefix.
+fn regex_token() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "/", "/", "a", "b", "A", "-", ".", r"\/", r"\.", r"\-", r"\d", "?", "*", "+", "{2}",
+        "{0,2}", "??", "|", "|", "(", ")", "(?:", "[ab]", "[^a]", "[]a]", "[^]a]", "$", "^",
+    ])
+}
+
+/// A URI-like byte string over the bytes that `regex_token` spells.
+fn uri_like() -> impl Strategy<Value = Vec<u8>> {
+    vec(prop::sample::select(b"//aAbB-.1]".to_vec()), 0..8)
+}
+
+/// URIs that a pattern may well match: each branch with its
+/// metacharacters and backslashes left out, also without the bytes that
+/// `?`, `*` or `{` make optional, and those in upper case.
+fn spellings(source: &str) -> Vec<Vec<u8>> {
+    let mut spelled = Vec::new();
+    for branch in source.split('|').chain([source]) {
+        let bytes = branch.as_bytes();
+        for skip_optional in [false, true] {
+            let plain: Vec<u8> = bytes
+                .iter()
+                .enumerate()
+                .filter(|&(i, c)| {
+                    let meta = b"\\^$()?*+{}[]|:".contains(c);
+                    let optional = matches!(bytes.get(i + 1), Some(b'?' | b'*' | b'{'));
+                    let left_out = skip_optional && optional;
+                    !(meta || left_out)
+                })
+                .map(|(_, &c)| c)
+                .collect();
+            spelled.push(plain.to_ascii_uppercase());
+            spelled.push(plain);
+        }
+    }
+    spelled
 }
 
 /// A secret-like value: printable bytes of a length around the limits,
@@ -306,6 +351,74 @@ proptest! {
             }
             prop_assert_eq!(exemptions.matches(&uri), model_exempt(&exact, &prefix, &uri));
         }
+    }
+}
+
+proptest! {
+    #[test]
+    fn a_uri_without_the_prefix_never_matches(
+        tokens in vec(regex_token(), 0..8),
+        anchored in prop::bool::weighted(0.8),
+        caseless in any::<bool>(),
+        uris in vec(uri_like(), 0..6),
+    ) {
+        let source = format!("{}{}", if anchored { "^" } else { "" }, tokens.concat());
+        let flags = if caseless { "(?i-u)" } else { "(?-u)" };
+
+        // a quantifier then `+` is possessive in PCRE, a repetition of a
+        // repetition in the model; a pattern that the model refuses (`a**`,
+        // `{` alone) PCRE refuses too or reads otherwise. Neither tells
+        // anything. The model accepts some that PCRE refuses (`^*`); there
+        // the prefix is empty, as for every pattern without a literal
+        // after `^`.
+        if ["?+", "*+", "}+", "++"].iter().any(|p| source.contains(p)) {
+            return Ok(());
+        }
+        let Ok(model) = regex::bytes::Regex::new(&format!("{flags}{source}")) else {
+            return Ok(());
+        };
+
+        let prefix = RegexPrefix::of(source.as_bytes(), caseless);
+        let mut candidates = uris;
+        candidates.extend(spellings(&source));
+
+        for uri in &candidates {
+            if model.is_match(uri) {
+                prop_assert!(
+                    prefix.admits(uri),
+                    "{:?} matches {:?} without the prefix {:?}",
+                    source,
+                    uri.escape_ascii().to_string(),
+                    prefix.as_bytes().escape_ascii().to_string()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn canonical_target_agrees_with_model(
+        path in short_path(),
+        query in prop::option::of(short_path()),
+        uri in prop_oneof![short_path(), Just(Vec::new())],
+        same in any::<bool>(),
+    ) {
+        // the client's path, up to the first `?`, is the URI itself, and
+        // has no repeated slash
+        let mut sent = path;
+        if let Some(q) = query {
+            sent.push(b'?');
+            sent.extend(q);
+        }
+        let uri = if same {
+            sent.split(|&c| c == b'?').next().unwrap_or_default().to_vec()
+        } else {
+            uri
+        };
+        let model = {
+            let sent_path = sent.split(|&c| c == b'?').next().unwrap_or_default();
+            sent_path == uri.as_slice() && !sent_path.windows(2).any(|pair| pair == b"//")
+        };
+        prop_assert_eq!(is_canonical_target(&sent, &uri), model);
     }
 }
 
