@@ -166,6 +166,10 @@ const METACHARACTERS: &[u8] = b"\\^$.[]|()?*+{}";
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RegexPrefix {
     bytes: Vec<u8>,
+    /// When the pattern goes on with a group of alternatives: the literal
+    /// start of each, one of which the URI goes on with. Empty when
+    /// nothing is known of what follows.
+    next: Vec<Vec<u8>>,
     caseless: bool,
 }
 
@@ -183,8 +187,10 @@ impl RegexPrefix {
     /// options such as `(?i)` come after a `(`, where the prefix has ended.
     /// A prefix never has a byte of 0x80 or above.
     pub fn of(source: &[u8], caseless: bool) -> Self {
+        let (bytes, next) = literal_start(source);
         Self {
-            bytes: literal_prefix(source),
+            bytes,
+            next,
             caseless,
         }
     }
@@ -193,14 +199,36 @@ impl RegexPrefix {
         &self.bytes
     }
 
-    /// Whether a URI starts with the prefix, and so may match; always true
-    /// for an empty prefix.
+    /// The literal starts of the alternatives that follow the prefix.
+    pub fn next(&self) -> &[Vec<u8>] {
+        &self.next
+    }
+
+    /// Whether a URI starts with the prefix, and then with one of the
+    /// alternatives if they are known, and so may match; always true for
+    /// an empty prefix without alternatives.
     pub fn admits(&self, uri: &[u8]) -> bool {
-        match uri.get(..self.bytes.len()) {
-            Some(head) if self.caseless => head.eq_ignore_ascii_case(&self.bytes),
-            Some(head) => head == self.bytes.as_slice(),
-            None => false,
-        }
+        let Some(rest) = self.strip(uri, &self.bytes) else {
+            return false;
+        };
+
+        self.next.is_empty() || self.next.iter().any(|alt| self.strip(rest, alt).is_some())
+    }
+
+    /// What follows `head` in `uri`, if `uri` starts with it. Prefixes are
+    /// short and usually differ early: a plain loop beats a call to memcmp.
+    #[inline]
+    fn strip<'a>(&self, uri: &'a [u8], head: &[u8]) -> Option<&'a [u8]> {
+        let (start, rest) = uri.split_at_checked(head.len())?;
+        let same = if self.caseless {
+            start
+                .iter()
+                .zip(head)
+                .all(|(a, b)| a.eq_ignore_ascii_case(b))
+        } else {
+            start.iter().zip(head).all(|(a, b)| a == b)
+        };
+        same.then_some(rest)
     }
 }
 
@@ -218,15 +246,28 @@ impl RegexPrefix {
 /// reads; where they could change how the rest of the pattern reads, there
 /// is no prefix (see `single_branch`).
 pub fn literal_prefix(source: &[u8]) -> Vec<u8> {
+    literal_start(source).0
+}
+
+/// The literal prefix, and the literal starts of the alternatives of a
+/// group right after it (see `group_alternatives`).
+fn literal_start(source: &[u8]) -> (Vec<u8>, Vec<Vec<u8>>) {
     let Some(pattern) = source.strip_prefix(b"^") else {
-        return Vec::new();
+        return Default::default();
     };
 
     if !single_branch(pattern) {
-        return Vec::new();
+        return Default::default();
     }
 
-    let mut prefix = Vec::new();
+    let (prefix, rest) = literal_run(pattern);
+    (prefix, group_alternatives(rest).unwrap_or_default())
+}
+
+/// The run of plain literals that a pattern starts with, and what follows
+/// it.
+fn literal_run(pattern: &[u8]) -> (Vec<u8>, &[u8]) {
+    let mut run = Vec::new();
     let mut rest = pattern;
 
     loop {
@@ -241,18 +282,78 @@ pub fn literal_prefix(source: &[u8]) -> Vec<u8> {
         // `{` is a quantifier or a literal: either way, the literal before
         // it is left out; so is one before `\E` or `\Q`, which a
         // quantifier after them would apply to (`a\E?` is `a?`)
-        if matches!(
-            after,
-            [b'?' | b'*' | b'+' | b'{', ..] | [b'\\', b'E' | b'Q', ..]
-        ) {
+        if quantified(after) {
             break;
         }
 
-        prefix.push(literal);
+        run.push(literal);
         rest = after;
     }
 
-    prefix
+    (run, rest)
+}
+
+/// Whether what follows an item may make it optional or repeated.
+fn quantified(after: &[u8]) -> bool {
+    matches!(
+        after,
+        [b'?' | b'*' | b'+' | b'{', ..] | [b'\\', b'E' | b'Q', ..]
+    )
+}
+
+/// The literal starts of the alternatives of a group that opens `rest`,
+/// when the group must match right there, once: a plain group, `(...)` or
+/// `(?:...)`, with no quantifier after it, whose every alternative starts
+/// with a literal. `^/(api|signup)/` goes on with `api` or `signup` after
+/// `/`. Option settings in the group (`(?i)`) apply to the alternatives
+/// after them, so a group with any `(?` but its own opening gives none.
+fn group_alternatives(rest: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let body = match rest {
+        [b'(', b'?', b':', body @ ..] => body,
+        [b'(', c, ..] if *c != b'?' && *c != b'*' => rest.get(1..)?,
+        _ => return None,
+    };
+
+    let mut alternatives = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut cur = body;
+
+    let after = loop {
+        let at = body.len() - cur.len();
+        cur = match cur {
+            [] | [b'(', b'?' | b'*', ..] => return None,
+            [b'\\', b'Q', after @ ..] => after_quote(after),
+            [b'\\', b'c', _, after @ ..] | [b'\\', _, after @ ..] => after,
+            [b'[', after @ ..] => after_class(after)?,
+            [b'(', after @ ..] => {
+                depth += 1;
+                after
+            }
+            [b')' | b'|', after @ ..] if depth == 0 => {
+                alternatives.push(body.get(start..at)?);
+                start = at + 1;
+                if cur.first() == Some(&b')') {
+                    break after;
+                }
+                after
+            }
+            [b')', after @ ..] => {
+                depth -= 1;
+                after
+            }
+            [_, after @ ..] => after,
+        };
+    };
+
+    if quantified(after) {
+        return None;
+    }
+
+    alternatives
+        .into_iter()
+        .map(|alt| Some(literal_run(alt).0).filter(|run| !run.is_empty()))
+        .collect()
 }
 
 /// Whether a pattern surely has a single branch: no `|` outside groups and
@@ -572,6 +673,69 @@ mod tests {
         assert!(none.as_bytes().is_empty());
         assert!(none.admits(b""));
         assert!(none.admits(b"/img/a.png"));
+    }
+
+    #[test]
+    fn group_alternatives_after_the_prefix() {
+        let alts = |source: &[u8]| -> Vec<String> {
+            RegexPrefix::of(source, false)
+                .next()
+                .iter()
+                .map(|alt| alt.escape_ascii().to_string())
+                .collect()
+        };
+
+        // Mattermost's second single sign-on expression
+        let sso: &[u8] = b"^/(api/v3/oauth|signup|login)/[A-Za-z0-9]+/complete$";
+        assert_eq!(alts(sso), ["api/v3/oauth", "signup", "login"]);
+        assert_eq!(alts(b"^/(?:a|bc)/"), ["a", "bc"]);
+        assert_eq!(alts(b"^(ab?|c)"), ["a", "c"]);
+        assert_eq!(alts(br"^/(a\)|b)x"), ["a)", "b"]);
+        assert_eq!(alts(b"^/(a[|)]|b)"), ["a", "b"]);
+        assert_eq!(alts(b"^/(a(b|c)|d)"), ["a", "d"]);
+        assert_eq!(alts(b"^/(single)x"), ["single"]);
+
+        // nothing known: the group optional or repeated, an alternative
+        // without a literal start, options that carry into later
+        // alternatives, groups that do not consume or are not plain
+        for source in [
+            &b"^/(a|b)?"[..],
+            b"^/(a|b)*",
+            b"^/(a|b)+",
+            b"^/(a|b){1}",
+            br"^/(a|b)\E?",
+            b"^/(a||b)",
+            b"^/(a|.b)",
+            b"^/(a|(b))",
+            b"^/(a(?i)b|c)",
+            b"^/(?i:a|b)",
+            b"^/(?=a|b)",
+            b"^/(?<n>a|b)",
+            b"^/[ab](a|b)",
+            b"/(a|b)",
+            b"^/(a|b",
+        ] {
+            assert_eq!(
+                alts(source),
+                Vec::<String>::new(),
+                "{}",
+                source.escape_ascii()
+            );
+        }
+
+        let sso = RegexPrefix::of(sso, false);
+        assert!(sso.admits(b"/login/gitlab/complete"));
+        assert!(sso.admits(b"/signup/x"));
+        assert!(sso.admits(b"/api/v3/oauth/x/complete"));
+        assert!(!sso.admits(b"/api/v4/users/me"));
+        assert!(!sso.admits(b"/page.html"));
+        assert!(!sso.admits(b"/log"));
+        assert!(!sso.admits(b"/LOGIN/x/complete"));
+
+        let caseless = RegexPrefix::of(b"^/(Login|signup)/", true);
+        assert!(caseless.admits(b"/LOGIN/x"));
+        assert!(caseless.admits(b"/Signup/"));
+        assert!(!caseless.admits(b"/static/x"));
     }
 
     #[test]

@@ -396,6 +396,52 @@ proptest! {
     }
 
     #[test]
+    fn a_uri_without_an_alternative_never_matches(
+        prefix in vec(regex_token(), 0..3),
+        alternatives in vec(vec(prop_oneof![regex_token(), Just("(?i)")], 0..3), 1..4),
+        group in prop::sample::select(vec!["(", "(?:"]),
+        after in prop::sample::select(vec!["", "", "", "?", "*", "+", "{2}", "{0,1}", "/"]),
+        suffix in vec(regex_token(), 0..3),
+        caseless in any::<bool>(),
+        uris in vec(uri_like(), 0..6),
+    ) {
+        let prefix = prefix.concat();
+        let suffix = suffix.concat();
+        let branches: Vec<String> = alternatives.iter().map(|a| a.concat()).collect();
+        let source = format!("^{prefix}{group}{}){after}{suffix}", branches.join("|"));
+        let flags = if caseless { "(?i-u)" } else { "(?-u)" };
+
+        // as above: possessive quantifiers read otherwise in the model
+        if ["?+", "*+", "}+", "++"].iter().any(|p| source.contains(p)) {
+            return Ok(());
+        }
+        let Ok(model) = regex::bytes::Regex::new(&format!("{flags}{source}")) else {
+            return Ok(());
+        };
+
+        let start = RegexPrefix::of(source.as_bytes(), caseless);
+        let mut candidates = uris;
+        for branch in &branches {
+            // the URIs that the pattern with this alternative chosen spells
+            candidates.extend(spellings(&format!("^{prefix}{branch}{suffix}")));
+            candidates.extend(spellings(&format!("^{prefix}{branch}{after}{suffix}")));
+        }
+
+        for uri in &candidates {
+            if model.is_match(uri) {
+                prop_assert!(
+                    start.admits(uri),
+                    "{:?} matches {:?}, not admitted by {:?} then one of {:?}",
+                    source,
+                    uri.escape_ascii().to_string(),
+                    start.as_bytes().escape_ascii().to_string(),
+                    start.next()
+                );
+            }
+        }
+    }
+
+    #[test]
     fn canonical_target_agrees_with_model(
         path in short_path(),
         query in prop::option::of(short_path()),
