@@ -18,6 +18,7 @@
 //! cannot match any secret and is refused before any comparison; that bound
 //! is a public constant, not a property of a secret.
 
+use core::cell::RefCell;
 use core::fmt;
 use core::hint::black_box;
 
@@ -391,6 +392,25 @@ struct Slot {
     entry: usize,
 }
 
+impl Slot {
+    fn new(secret: &[u8], entry: usize) -> Self {
+        let mut bytes = Box::new([0u8; MAX_SECRET_LEN]);
+        for (dst, src) in bytes.iter_mut().zip(secret) {
+            *dst = *src;
+        }
+
+        Self {
+            bytes,
+            len: secret.len().min(MAX_SECRET_LEN),
+            entry,
+        }
+    }
+
+    fn secret(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
+}
+
 impl Drop for Slot {
     fn drop(&mut self) {
         self.bytes.zeroize();
@@ -421,6 +441,9 @@ pub struct SecretSet {
     entries: Vec<Entry>,
     /// Some secret has an expiry date.
     expiring: bool,
+    /// The values that matched a hashed secret in this process, so that a
+    /// request that presents one again is matched without hashing it.
+    remembered: RefCell<Vec<Slot>>,
 }
 
 impl fmt::Debug for SecretSet {
@@ -470,26 +493,20 @@ impl SecretSet {
 
         match spec.value {
             SecretValue::Plain(secret) => {
-                if self.find(secret).is_some() {
+                let digest = sha256(secret);
+                let twin = self.slots.iter().any(|slot| slot.secret() == secret)
+                    || self.hashed.iter().any(|h| h.digest == digest);
+                if twin {
                     return Err(SecretError::Duplicate);
                 }
 
-                let mut bytes = Box::new([0u8; MAX_SECRET_LEN]);
-                for (dst, src) in bytes.iter_mut().zip(secret) {
-                    *dst = *src;
-                }
-
-                self.slots.push(Slot {
-                    bytes,
-                    len: secret.len(),
-                    entry,
-                });
+                self.slots.push(Slot::new(secret, entry));
             }
             SecretValue::Sha256(digest) => {
-                let plain_twin = self.slots.iter().any(|slot| {
-                    let secret = slot.bytes.get(..slot.len).unwrap_or_default();
-                    sha256(secret) == digest
-                });
+                let plain_twin = self
+                    .slots
+                    .iter()
+                    .any(|slot| sha256(slot.secret()) == digest);
                 if plain_twin || self.hashed.iter().any(|h| h.digest == digest) {
                     return Err(SecretError::Duplicate);
                 }
@@ -525,27 +542,24 @@ impl SecretSet {
     }
 
     /// Returns the index of the secret equal to `presented`, comparing with
-    /// every secret in constant time.
+    /// every secret in constant time. A value that matches a hashed secret
+    /// is remembered, in this process, and later compared as the plain
+    /// secrets are, without hashing it again; only a value that matches no
+    /// secret, or a hashed one for the first time, is hashed. Whether it is
+    /// hashed tells no more than whether it matched.
     #[inline(always)]
     pub fn find(&self, presented: &[u8]) -> Option<usize> {
         if presented.len() > MAX_SECRET_LEN {
             return None;
         }
 
-        let mut found = 0usize;
-        let mut index = 0usize;
-
-        for slot in &self.slots {
-            let equal = equal_mask(presented, slot);
-            index |= slot.entry & equal & !found;
-            found |= equal;
-        }
+        let (mut found, mut index) = find_in(&self.slots, presented, 0, 0);
 
         if !self.hashed.is_empty() {
             (found, index) = self.find_hashed(presented, found, index);
         }
 
-        if black_box(found) != 0 {
+        if declassify(found) != 0 {
             Some(index)
         } else {
             None
@@ -553,18 +567,70 @@ impl SecretSet {
     }
 }
 
+/// `found` and `index` updated with the match of `presented` in `slots`:
+/// `found` all ones once a slot matched, `index` the entry of the first.
+#[inline(always)]
+fn find_in(slots: &[Slot], presented: &[u8], mut found: usize, mut index: usize) -> (usize, usize) {
+    for slot in slots {
+        let equal = equal_mask(presented, slot);
+        index |= slot.entry & equal & !found;
+        found |= equal;
+    }
+    (found, index)
+}
+
 impl SecretSet {
     /// The `find` of the hashed secrets, given what the plain ones found.
     #[inline(never)]
-    fn find_hashed(&self, presented: &[u8], mut found: usize, mut index: usize) -> (usize, usize) {
+    fn find_hashed(&self, presented: &[u8], found: usize, index: usize) -> (usize, usize) {
+        let Ok(remembered) = self.remembered.try_borrow() else {
+            return (found, index);
+        };
+        let (mut found, mut index) = find_in(&remembered, presented, found, index);
+        drop(remembered);
+
+        // the one branch on the outcome: hashing is skipped for a value
+        // that matched, which the response tells anyway
+        if declassify(found) != 0 {
+            return (found, index);
+        }
+
         let digest = sha256(presented);
         for hashed in &self.hashed {
             let equal = digest_mask(&digest, &hashed.digest);
             index |= hashed.entry & equal & !found;
             found |= equal;
         }
+
+        if declassify(found) != 0 {
+            self.remember(presented, index);
+        }
+
         (found, index)
     }
+
+    /// Keeps a value that matched the hashed secret at `entry`.
+    #[cold]
+    fn remember(&self, presented: &[u8], entry: usize) {
+        let Ok(mut remembered) = self.remembered.try_borrow_mut() else {
+            return;
+        };
+        // at most one value hashes to a secret's digest
+        if remembered.len() < self.hashed.len() {
+            remembered.push(Slot::new(presented, entry));
+        }
+    }
+}
+
+/// A value computed from secret data that is public all the same, such as
+/// whether a request carries a right secret. The constant-time tests, run
+/// under valgrind, mark it defined there, so that only branches on it are
+/// allowed.
+#[inline(always)]
+fn declassify(value: usize) -> usize {
+    #[cfg(test)]
+    let value = constant_time::declassify(value);
+    black_box(value)
 }
 
 fn sha256(value: &[u8]) -> [u8; SHA256_LEN] {
@@ -1139,5 +1205,33 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn hashed_matches_are_remembered() {
+        let digest = |v: &[u8]| {
+            let hex: String = sha256(v).iter().map(|b| format!("{b:02x}")).collect();
+            format!("sha256:{hex}").into_bytes()
+        };
+        let other = b"another-secret-value-0001";
+        let s = set(&[&digest(other), b"plain-secret-value-0002", &digest(GOOD)]);
+        let remembered = || s.remembered.borrow().len();
+
+        assert_eq!(s.find(b"wrong-value"), None);
+        assert_eq!(s.find(b"plain-secret-value-0002"), Some(1));
+        assert_eq!(remembered(), 0);
+
+        for _ in 0..3 {
+            assert_eq!(s.find(GOOD), Some(2));
+            assert_eq!(remembered(), 1);
+        }
+        assert_eq!(s.find(&GOOD[..GOOD.len() - 1]), None);
+        assert_eq!(s.find(other), Some(0));
+        assert_eq!(s.find(other), Some(0));
+        assert_eq!(s.find(GOOD), Some(2));
+        assert_eq!(remembered(), 2);
+        assert_eq!(s.find(b""), None);
+        assert_eq!(s.find(b"wrong-value"), None);
+        assert_eq!(remembered(), 2);
     }
 }
