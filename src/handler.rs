@@ -40,7 +40,7 @@ use ngx::ffi::{
     NGX_HTTP_INTERNAL_SERVER_ERROR, NGX_OK,
 };
 use ngx::http::{HttpModuleConfExt, HttpModuleMainConf, NgxHttpCoreModule};
-use ngx::ngx_log_error;
+use ngx::log::log_error;
 
 use crate::conf::{LocConf, MainConf};
 use crate::module::module;
@@ -421,29 +421,34 @@ fn log_refusal(r: &ngx_http_request_t, state: &mut RefusalState) {
 
     // SAFETY: a request's connection and its log outlive the request
     let log = unsafe { &mut *(*r.connection).log };
+    if state.level > log.log_level {
+        return;
+    }
 
-    let action = mem::replace(&mut log.action, ptr::null_mut());
-    ngx_log_error!(
-        state.level,
-        ptr::from_mut(log),
-        "{}{}{dry_run}",
-        state.reason.message(),
-        Labelled(state.label)
-    );
-    log.action = action;
-}
-
-/// A label for a log line: ` "NAME"`, or nothing.
-struct Labelled(&'static [u8]);
-
-impl core::fmt::Display for Labelled {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self.0 {
-            b"" => Ok(()),
-            // labels are checked to be plain ASCII when configured
-            label => write!(f, " \"{}\"", label.escape_ascii()),
+    // the message from its parts, which need no formatting: labels are
+    // letters, digits, `.`, `_` and `-` (checked when configured)
+    let quote: &[u8] = if state.label.is_empty() { b"" } else { b"\"" };
+    let parts = [
+        state.reason.message().as_bytes(),
+        if quote.is_empty() { b"" } else { b" " },
+        quote,
+        state.label,
+        quote,
+        dry_run.as_bytes(),
+    ];
+    let mut buf = [0u8; 192];
+    let mut len = 0;
+    for part in parts {
+        if let Some(dst) = buf.get_mut(len..len + part.len()) {
+            dst.copy_from_slice(part);
+            len += part.len();
         }
     }
+
+    let action = mem::replace(&mut log.action, ptr::null_mut());
+    // SAFETY: the log is valid, the message is initialized bytes
+    unsafe { log_error(state.level, log, 0, buf.get(..len).unwrap_or_default()) };
+    log.action = action;
 }
 
 /// The reason of the refusal that answers the request, if one does.
