@@ -26,7 +26,7 @@ my $newer = 'Rw9Mf5Nx8Qa1Zr4Vt7Kc0Yp3Hg6Jw9Ld2Eb5Su8I';
 my $name = 'X-Mattermost-Preauth-Secret';
 my $later = Preauth::Nginx::utc_date(30);
 
-my $t = Preauth::Nginx->new();
+my $t = Preauth::Nginx->new()->needs_workers();
 
 plan(skip_all => 'no /proc to find worker processes')
 	unless -r "/proc/$$/stat";
