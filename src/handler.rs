@@ -12,10 +12,13 @@
 //! so it stands whatever a check in the error page's location decides.
 //!
 //! So whether a refusal stood is known only later: the header filter puts
-//! the reject headers on a 403 that a standing refusal answers, and the log
-//! phase, which nginx runs for every request however it ends, logs the
-//! refusal. A request that another module allowed is neither logged as
-//! refused nor given the headers, even if the upstream answers 403.
+//! the reject headers on a 403 that a standing refusal answers. A refusal
+//! is logged as it is made, except under `satisfy any`, where the log
+//! phase, which nginx runs for every request however it ends, logs it if
+//! it stood. A request that another module allowed is neither logged as
+//! refused nor given the headers, even if the upstream answers 403. The
+//! pre-content and log-phase handlers are registered only where some level
+//! has `satisfy any` or a dry run, which is what they are for.
 //!
 //! The outcome of the first check of a request is also recorded for the
 //! variables (see `variables`). Exemptions apply only to a canonical request
@@ -140,7 +143,8 @@ pub unsafe fn install(cf: *mut ngx_conf_t) -> ngx_int_t {
     NGX_OK as ngx_int_t
 }
 
-/// Whether refusals are logged when the request ends, not as they are made.
+/// Whether some refusal, or what a dry run would refuse, is logged when the
+/// request ends rather than as it is made.
 fn logs_at_end(main: &MainConf) -> bool {
     main.satisfy_any || main.dry_run
 }
@@ -218,12 +222,22 @@ fn decide(r: &mut ngx_http_request_t, conf: &LocConf, outcome: Outcome) -> ngx_i
             note(r, reason, outcome.label, conf.log_level());
             NGX_DECLINED as ngx_int_t
         }
-        Some(reason) => refuse(r, reason, outcome.label, conf.log_level()),
+        Some(reason) => refuse(r, reason, outcome.label, conf),
     }
 }
 
-/// Evaluates the check for a request in the location it is in now.
+/// The outcome for the variables where the check recorded none: that of a
+/// refusal the request carries, which survives internal redirects, or else
+/// the check evaluated in the location the request is in now.
 pub fn evaluate(r: &mut ngx_http_request_t) -> Outcome {
+    if let Some(state) = refusal_state(r, false) {
+        // SAFETY: the state lives in the request pool
+        let state = unsafe { &*state };
+        if state.refused || state.stood || state.noted {
+            return refused(state.reason, state.label);
+        }
+    }
+
     match location_conf(r) {
         Some(conf) => evaluate_in(r, conf),
         None => Outcome::OFF,
@@ -287,13 +301,15 @@ fn now() -> i64 {
     unsafe { (**ptr::addr_of!(ngx_cached_time)).sec }
 }
 
-/// Records a refusal, for the header filter and the log phase to act on if
-/// nothing overrules it.
+/// Records a refusal, for the header filter to act on if nothing overrules
+/// it, and logs it: at once, as nginx's access modules do, or where another
+/// access module may still allow the request (`satisfy any`), when the
+/// request ends.
 fn refuse(
     r: &mut ngx_http_request_t,
     reason: Refusal,
     label: &'static [u8],
-    level: ngx_uint_t,
+    conf: &LocConf,
 ) -> ngx_int_t {
     let Some(state) = refusal_state(r, true) else {
         return NGX_HTTP_INTERNAL_SERVER_ERROR as ngx_int_t;
@@ -310,16 +326,13 @@ fn refuse(
     if !state.stood {
         state.reason = reason;
         state.label = label;
-        state.level = level;
+        state.level = conf.log_level();
     }
     state.refused = true;
 
     set_ctx(r, ptr::from_mut(state).cast());
 
-    // SAFETY: the main configuration is this module's MainConf
-    let main = unsafe { r.http_main_conf_unchecked::<MainConf>(module()) };
-    // SAFETY: allocated by create_main_conf for this configuration
-    if main.is_some_and(|main| !logs_at_end(unsafe { main.as_ref() })) {
+    if !conf.satisfy_any() {
         log_refusal(r, state);
     }
 
@@ -388,9 +401,9 @@ fn forbidden(r: &mut ngx_http_request_t) -> bool {
 }
 
 /// Logs a refusal that stood, or what a dry run would have refused, once,
-/// when the request ends, where a refusal can be overruled or replaced: also when no response was sent (`return 444` as
-/// error page, a client that gave up). nginx's client and request context
-/// is kept, the action of the moment ("while logging request") left out.
+/// when the request ends, where a refusal could be overruled or replaced:
+/// also when no response was sent (`return 444` as error page, a client
+/// that gave up).
 unsafe extern "C" fn log_handler(r: *mut ngx_http_request_t) -> ngx_int_t {
     // SAFETY: nginx passes a valid request
     let req = unsafe { &mut *r };
@@ -409,7 +422,8 @@ unsafe extern "C" fn log_handler(r: *mut ngx_http_request_t) -> ngx_int_t {
 }
 
 /// Logs the request's refusal, or what a dry run would have refused, if
-/// not yet logged.
+/// not yet logged. nginx's client and request context is kept, the action
+/// of the moment ("while logging request") left out.
 fn log_refusal(r: &ngx_http_request_t, state: &mut RefusalState) {
     let dry_run = match (state.refused || state.stood, state.noted) {
         _ if state.logged => return,

@@ -14,7 +14,7 @@
 //! configuration is read: the bit-field setters that bindgen generates walk
 //! their fields bit by bit, which cost a thousand instructions a request.
 
-use core::ptr::NonNull;
+use core::ptr::{self, NonNull};
 
 use ngx::ffi::{
     ngx_conf_t, ngx_http_add_variable, ngx_http_core_main_conf_t, ngx_http_get_variable_index,
@@ -38,6 +38,10 @@ pub struct Slots {
     /// A valid, cacheable value of every length up to the longest label,
     /// as the access check records it; `data` is left to fill in.
     decided: [ngx_http_variable_value_t; MAX_LABEL_LEN + 1],
+    /// The bits of a value's first word that say it is valid and that it
+    /// is not cacheable, and their value in one the check recorded.
+    mask: u32,
+    recorded: u32,
 }
 
 const STATUS: ngx_str_t = ngx_string!("mattermost_preauth_status");
@@ -103,10 +107,15 @@ pub unsafe fn index(
         v.set_len(len as _);
     }
 
+    let recorded = first_word(&value(b"", true));
+    let mask = recorded | first_word(&value(b"", false));
+
     main.variables = Some(Box::new(Slots {
         status,
         label,
         decided,
+        mask,
+        recorded,
     }));
     true
 }
@@ -164,7 +173,8 @@ pub fn record_with(
         )
     };
 
-    if status_slot.valid() != 0 && status_slot.no_cacheable() == 0 {
+    // valid and cacheable: recorded by an earlier check
+    if first_word(status_slot) & slots.mask == slots.recorded {
         return;
     }
 
@@ -172,7 +182,17 @@ pub fn record_with(
     *label_slot = slots.decided_value(label());
 }
 
+/// The word that holds a value's bit fields (its length and flags), read
+/// whole: bindgen's accessors take the bits one at a time.
+#[inline(always)]
+fn first_word(v: &ngx_http_variable_value_t) -> u32 {
+    // SAFETY: the structure is repr(C) and starts with its four bytes of
+    // bit fields, all initialized
+    unsafe { ptr::from_ref(v).cast::<u32>().read() }
+}
+
 impl Slots {
+    #[inline(always)]
     fn decided_value(&self, data: &'static [u8]) -> ngx_http_variable_value_t {
         match self.decided.get(data.len()) {
             Some(v) => ngx_http_variable_value_t {
