@@ -257,15 +257,16 @@ is($t->refusal_reasons('/local-page/x'), 'missing',
 # the log line: the reason, then nginx's client and request context
 
 like($t->error_log_for('/inherited/app/x'),
-	log_line('missing', '/inherited/app/x'),
+	refusal_line('missing', '/inherited/app/x'),
 	'log line of refusal with error page');
-like($t->error_log_for('/local-page/x'), log_line('missing', '/local-page/x'),
+like($t->error_log_for('/local-page/x'),
+	refusal_line('missing', '/local-page/x'),
 	'log line of refusal with error page allowed by address');
-like($t->error_log_for('/page/y'), log_line('invalid', '/page/y'),
+like($t->error_log_for('/page/y'), refusal_line('invalid', '/page/y'),
 	'log line of refusal with open error page');
 
 refused_ok($t->http_get('/app/plain'), 'plain refusal');
-like($t->error_log_for('/app/plain'), log_line('missing', '/app/plain'),
+like($t->error_log_for('/app/plain'), refusal_line('missing', '/app/plain'),
 	'log line of plain refusal');
 
 # try_files falling back into a guarded location
@@ -321,19 +322,5 @@ is($t->refusal_count(), 16, 'one log line per refused request');
 ###############################################################################
 
 $t->finish();
-
-###############################################################################
-
-# the whole line of a refusal logged for a request to $uri: the reason
-# followed directly by the context, with no "while ..." action
-sub log_line {
-	my ($reason, $uri) = @_;
-
-	my $message = "$reason pre-authentication secret";
-	my $context = 'client: 127.0.0.1, server: localhost, '
-		. "request: \"GET $uri HTTP/1.1\", host: \"localhost\"";
-
-	return qr/^\S+ \S+ \[error\] \d+#\d+: \*\d+ \Q$message, $context\E$/;
-}
 
 ###############################################################################

@@ -53,7 +53,7 @@ for my $extra ('', $other) {
 
 	$r = $t->http_get('/page/y', $name => $wrong);
 	refused_ok($r, "$variant: wrong secret refused");
-	like($t->error_log_for('/page/y'), log_line('invalid', '/page/y'),
+	like($t->error_log_for('/page/y'), refusal_line('invalid', '/page/y'),
 		"$variant: log line of refusal");
 
 	not_refused_ok($t->http_get('/page/z', $name => $secret), 200,
@@ -94,7 +94,8 @@ for my $extra ('', $other) {
 
 	$r = $t->http_get('/own-log/x');
 	refused_ok($r, "$variant: refused with its own error log");
-	like($t->read_file('own.log'), qr/missing pre-authentication secret.*\/own-log\/x/,
+	like($t->read_file('own.log'),
+		qr/missing pre-authentication secret.*\/own-log\/x/,
 		"$variant: line in the refusing location's log");
 	unlike($t->read_file('errors-page.log'), qr/pre-authentication secret/,
 		"$variant: not in the error page's log");
@@ -259,18 +260,6 @@ EOF
 	$t->forbid_in_logs($wrong);
 
 	return $t->run();
-}
-
-# the whole line of a refusal logged for a request to $uri: the reason
-# followed directly by the context, with no "while ..." action
-sub log_line {
-	my ($reason, $uri) = @_;
-
-	my $message = "$reason pre-authentication secret";
-	my $context = 'client: 127.0.0.1, server: localhost, '
-		. "request: \"GET $uri HTTP/1.1\", host: \"localhost\"";
-
-	return qr/^\S+ \S+ \[error\] \d+#\d+: \*\d+ \Q$message, $context\E$/;
 }
 
 ###############################################################################

@@ -42,7 +42,7 @@ use POSIX qw(WNOHANG);
 use Test::More ();
 
 use base qw(Exporter);
-our @EXPORT = qw(refused_ok not_refused_ok);
+our @EXPORT = qw(refused_ok not_refused_ok refusal_line);
 our $VERSION = '0.1';
 
 my $TOP = abs_path(File::Spec->catdir(dirname(__FILE__), '..', '..', '..'));
@@ -857,6 +857,19 @@ sub refused_ok {
 
 	$tb->ok($ok, $name) or $tb->diag($r->head_text());
 	return $ok;
+}
+
+# the whole error log line of a refusal by a server named localhost of a
+# GET for $uri: the reason followed directly by nginx's client and request
+# context, with no "while ..." action
+sub refusal_line {
+	my ($reason, $uri) = @_;
+
+	my $message = "$reason pre-authentication secret";
+	my $context = 'client: 127.0.0.1, server: localhost, '
+		. "request: \"GET $uri HTTP/1.1\", host: \"localhost\"";
+
+	return qr/^\S+ \S+ \[error\] \d+#\d+: \*\d+ \Q$message, $context\E$/;
 }
 
 # a response with the given status and neither reject header
