@@ -394,16 +394,25 @@ struct Slot {
 
 impl Slot {
     fn new(secret: &[u8], entry: usize) -> Self {
-        let mut bytes = Box::new([0u8; MAX_SECRET_LEN]);
-        for (dst, src) in bytes.iter_mut().zip(secret) {
-            *dst = *src;
-        }
+        let mut slot = Self::empty(entry);
+        slot.fill(secret);
+        slot
+    }
 
+    /// A slot that no value matches: no value is this long.
+    fn empty(entry: usize) -> Self {
         Self {
-            bytes,
-            len: secret.len().min(MAX_SECRET_LEN),
+            bytes: Box::new([0u8; MAX_SECRET_LEN]),
+            len: usize::MAX,
             entry,
         }
+    }
+
+    fn fill(&mut self, secret: &[u8]) {
+        for (dst, src) in self.bytes.iter_mut().zip(secret) {
+            *dst = *src;
+        }
+        self.len = secret.len().min(MAX_SECRET_LEN);
     }
 
     fn secret(&self) -> &[u8] {
@@ -441,8 +450,10 @@ pub struct SecretSet {
     entries: Vec<Entry>,
     /// Some secret has an expiry date.
     expiring: bool,
-    /// The values that matched a hashed secret in this process, so that a
-    /// request that presents one again is matched without hashing it.
+    /// For each hashed secret, a slot for the value that matched it in
+    /// this process, so that a request that presents it again is matched
+    /// without hashing; empty (a length no value has) until then. Made
+    /// with the set, so that a request allocates nothing.
     remembered: RefCell<Vec<Slot>>,
 }
 
@@ -512,6 +523,7 @@ impl SecretSet {
                 }
 
                 self.hashed.push(Hashed { digest, entry });
+                self.remembered.get_mut().push(Slot::empty(entry));
             }
         }
 
@@ -603,7 +615,8 @@ impl SecretSet {
         }
 
         if declassify(found) != 0 {
-            self.remember(presented, index);
+            // which secret matched is public too: the label is logged
+            self.remember(presented, declassify(index));
         }
 
         (found, index)
@@ -615,9 +628,8 @@ impl SecretSet {
         let Ok(mut remembered) = self.remembered.try_borrow_mut() else {
             return;
         };
-        // at most one value hashes to a secret's digest
-        if remembered.len() < self.hashed.len() {
-            remembered.push(Slot::new(presented, entry));
+        if let Some(slot) = remembered.iter_mut().find(|slot| slot.entry == entry) {
+            slot.fill(presented);
         }
     }
 }
@@ -1215,7 +1227,10 @@ mod tests {
         };
         let other = b"another-secret-value-0001";
         let s = set(&[&digest(other), b"plain-secret-value-0002", &digest(GOOD)]);
-        let remembered = || s.remembered.borrow().len();
+        let remembered = || {
+            let slots = s.remembered.borrow();
+            slots.iter().filter(|slot| slot.len != usize::MAX).count()
+        };
 
         assert_eq!(s.find(b"wrong-value"), None);
         assert_eq!(s.find(b"plain-secret-value-0002"), Some(1));
