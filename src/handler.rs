@@ -61,11 +61,19 @@ struct RefusalState {
     refused: bool,
     /// An earlier refusal ended the access phase of its location.
     stood: bool,
-    /// A check in dry run would have refused the request.
-    noted: bool,
     /// The refusal or what the dry run noted has been logged.
     logged: bool,
-    /// Of the refusal that stood, or else of the latest one.
+    /// The refusal that stood, or else the latest one.
+    refusal: Why,
+    /// What the first check in dry run would have refused, unless a
+    /// refusal came first; kept apart, as a later refusal may be overruled.
+    note: Option<Why>,
+}
+
+/// Why a request was, or would have been, refused, and at which level to
+/// log it.
+#[derive(Clone, Copy)]
+struct Why {
     reason: Refusal,
     label: &'static [u8],
     level: ngx_uint_t,
@@ -233,8 +241,12 @@ pub fn evaluate(r: &mut ngx_http_request_t) -> Outcome {
     if let Some(state) = refusal_state(r, false) {
         // SAFETY: the state lives in the request pool
         let state = unsafe { &*state };
-        if state.refused || state.stood || state.noted {
-            return refused(state.reason, state.label);
+        // a note is made only before any refusal: it is the earlier one
+        if let Some(note) = state.note {
+            return refused(note.reason, note.label);
+        }
+        if state.refused || state.stood {
+            return refused(state.refusal.reason, state.refusal.label);
         }
     }
 
@@ -324,9 +336,11 @@ fn refuse(
     }
 
     if !state.stood {
-        state.reason = reason;
-        state.label = label;
-        state.level = conf.log_level();
+        state.refusal = Why {
+            reason,
+            label,
+            level: conf.log_level(),
+        };
     }
     state.refused = true;
 
@@ -348,11 +362,12 @@ fn note(r: &mut ngx_http_request_t, reason: Refusal, label: &'static [u8], level
     // SAFETY: the state lives in the request pool, as long as the request
     let state = unsafe { &mut *state };
 
-    if !(state.refused || state.stood || state.noted) {
-        state.noted = true;
-        state.reason = reason;
-        state.label = label;
-        state.level = level;
+    if !(state.refused || state.stood || state.note.is_some()) {
+        state.note = Some(Why {
+            reason,
+            label,
+            level,
+        });
     }
 }
 
@@ -425,28 +440,28 @@ unsafe extern "C" fn log_handler(r: *mut ngx_http_request_t) -> ngx_int_t {
 /// not yet logged. nginx's client and request context is kept, the action
 /// of the moment ("while logging request") left out.
 fn log_refusal(r: &ngx_http_request_t, state: &mut RefusalState) {
-    let dry_run = match (state.refused || state.stood, state.noted) {
+    let (why, dry_run) = match (state.refused || state.stood, state.note) {
         _ if state.logged => return,
-        (true, _) => "",
-        (false, true) => ", dry run",
-        (false, false) => return,
+        (true, _) => (state.refusal, ""),
+        (false, Some(note)) => (note, ", dry run"),
+        (false, None) => return,
     };
     state.logged = true;
 
     // SAFETY: a request's connection and its log outlive the request
     let log = unsafe { &mut *(*r.connection).log };
-    if state.level > log.log_level {
+    if why.level > log.log_level {
         return;
     }
 
     // the message from its parts, which need no formatting: labels are
     // letters, digits, `.`, `_` and `-` (checked when configured)
-    let quote: &[u8] = if state.label.is_empty() { b"" } else { b"\"" };
+    let quote: &[u8] = if why.label.is_empty() { b"" } else { b"\"" };
     let parts = [
-        state.reason.message().as_bytes(),
+        why.reason.message().as_bytes(),
         if quote.is_empty() { b"" } else { b" " },
         quote,
-        state.label,
+        why.label,
         quote,
         dry_run.as_bytes(),
     ];
@@ -461,7 +476,7 @@ fn log_refusal(r: &ngx_http_request_t, state: &mut RefusalState) {
 
     let action = mem::replace(&mut log.action, ptr::null_mut());
     // SAFETY: the log is valid, the message is initialized bytes
-    unsafe { log_error(state.level, log, 0, buf.get(..len).unwrap_or_default()) };
+    unsafe { log_error(why.level, log, 0, buf.get(..len).unwrap_or_default()) };
     log.action = action;
 }
 
@@ -469,7 +484,7 @@ fn log_refusal(r: &ngx_http_request_t, state: &mut RefusalState) {
 fn refusal_stands(r: &ngx_http_request_t) -> Option<Refusal> {
     // SAFETY: the state lives in the request pool
     let state = unsafe { &*refusal_state(r, false)? };
-    (state.refused || state.stood).then_some(state.reason)
+    (state.refused || state.stood).then_some(state.refusal.reason)
 }
 
 fn location_conf(r: &ngx_http_request_t) -> Option<&'static LocConf> {
@@ -597,11 +612,13 @@ fn refusal_state(r: &ngx_http_request_t, create: bool) -> Option<*mut RefusalSta
         state.write(RefusalState {
             refused: false,
             stood: false,
-            noted: false,
             logged: false,
-            reason: Refusal::Missing,
-            label: b"",
-            level: 0,
+            refusal: Why {
+                reason: Refusal::Missing,
+                label: b"",
+                level: 0,
+            },
+            note: None,
         });
         (*c).handler = Some(refusal_state_tag);
         Some(state)

@@ -673,7 +673,10 @@ fn digest_mask(a: &[u8; SHA256_LEN], b: &[u8; SHA256_LEN]) -> usize {
 /// at, and nothing but the length decides a branch or an address.
 #[inline]
 fn difference(a: &[u8], b: &[u8]) -> u64 {
-    let b = b.get(..a.len()).unwrap_or_default();
+    // a shorter `b` is a caller's mistake; it must not pass for equal
+    let Some(b) = b.get(..a.len()) else {
+        return 1;
+    };
 
     #[cfg(target_arch = "x86_64")]
     if a.len() >= 16 && b.len() == a.len() {
@@ -689,7 +692,11 @@ fn difference(a: &[u8], b: &[u8]) -> u64 {
 fn words_difference(a: &[u8], b: &[u8]) -> u64 {
     let n = a.len();
 
-    if n < 8 || b.len() != n {
+    if b.len() != n {
+        return 1;
+    }
+
+    if n < 8 {
         return a
             .iter()
             .zip(b)
@@ -1195,6 +1202,15 @@ mod tests {
         let s = set(&[GOOD]);
         let text = format!("{s:?}");
         assert!(!text.contains("q6Vw0mS3"));
+    }
+
+    #[test]
+    fn a_shorter_stored_value_never_matches() {
+        for n in [1, 7, 8, 15, 16, 17, 40] {
+            let a = vec![b'x'; n];
+            assert_ne!(difference(&a, &a[..n - 1]), 0, "length {n}");
+            assert_ne!(words_difference(&a, &a[..n - 1]), 0, "length {n}");
+        }
     }
 
     #[test]

@@ -66,6 +66,19 @@ http {
 			}
 		}
 
+		location /dry-fallback/ {
+			mattermost_preauth_dry_run on;
+			try_files /nonexistent /any-other/\$uri;
+		}
+
+		location /any-other/ {
+			satisfy any;
+			allow 127.0.0.1;
+			deny all;
+			mattermost_preauth_secret "other-$secret";
+			proxy_pass http://127.0.0.1:%%PORT_2%%;
+		}
+
 		location /dry-notice/ {
 			mattermost_preauth_dry_run on;
 			mattermost_preauth_log_level notice;
@@ -125,7 +138,7 @@ http {
 
 EOF
 
-$t->run()->plan(42);
+$t->run()->plan(45);
 
 ###############################################################################
 
@@ -160,6 +173,17 @@ is(logged('/dry/expired'), '200 expired "gone"', 'dry run: expired access log');
 like($t->error_log_for('/dry/expired'),
 	qr/\] \d+#\d+: \*\d+ expired pre-authentication secret "gone", dry run,/,
 	'dry run: expired error log');
+
+# a dry run, then a refusal that satisfy any overrules: the dry run's line,
+# with its own reason and label
+
+$r = get('/dry-fallback/x', $expired);
+not_refused_ok($r, 200, 'dry run then overruled refusal: allowed');
+like($t->error_log_for('/dry-fallback/x'),
+	qr/\] \d+#\d+: \*\d+ expired pre-authentication secret "gone", dry run,/,
+	'dry run then overruled refusal: dry run logged');
+is($t->refusal_reasons('/dry-fallback/x'), 'expired',
+	'dry run then overruled refusal: one line');
 
 $r = get('/dry/right', $secret);
 not_refused_ok($r, 200, 'dry run: right secret');
