@@ -195,11 +195,13 @@ impl RegexPrefix {
         }
     }
 
+    #[cfg(test)]
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes
     }
 
     /// The literal starts of the alternatives that follow the prefix.
+    #[cfg(test)]
     pub fn next(&self) -> &[Vec<u8>] {
         &self.next
     }
@@ -245,6 +247,7 @@ impl RegexPrefix {
 /// `(*UTF)` cannot come before `^`, so they do not change how the prefix
 /// reads; where they could change how the rest of the pattern reads, there
 /// is no prefix (see `single_branch`).
+#[cfg(test)]
 pub fn literal_prefix(source: &[u8]) -> Vec<u8> {
     literal_start(source).0
 }

@@ -70,16 +70,16 @@ impl Refusal {
     }
 }
 
-/// Checks what a request presented at `now` (seconds since the epoch): the
-/// index of the matching secret, or why the request is to be refused unless
-/// an exemption applies.
-#[inline(always)]
+/// `verify_with` at a fixed time.
+#[cfg(test)]
 pub fn verify(presented: Presented<'_>, secrets: &SecretSet, now: i64) -> Result<usize, Refusal> {
     verify_with(presented, secrets, || now)
 }
 
-/// `verify`, asking for the time only if the matching secret has an
-/// expiry date.
+/// Checks what a request presented: the index of the matching secret, or
+/// why the request is to be refused unless an exemption applies. `now`
+/// gives the time (seconds since the epoch), asked for only if the
+/// matching secret has an expiry date.
 #[inline(always)]
 pub fn verify_with(
     presented: Presented<'_>,
